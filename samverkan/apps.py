@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SamverkanConfig(AppConfig):
+    name = "samverkan"
+    verbose_name = "Samverkansportalen"

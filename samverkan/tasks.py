@@ -1,0 +1,35 @@
+"""Background jobs of the project package, and the helper every app enqueues with."""
+
+import time
+
+from celery import shared_task
+from django.core.cache import cache
+from django.core.mail import EmailMessage
+from django.db import transaction
+
+BEAT_HEARTBEAT_KEY = "beat:last-heartbeat"
+
+
+def enqueue_on_commit(task, *args, **kwargs) -> None:
+    """Queue `task` once the surrounding transaction commits, and not at all if it rolls back.
+
+    A worker that picked the job up before the commit would not see the rows the job
+    is about, or would act on rows that are then rolled back.
+    """
+    transaction.on_commit(lambda: task.apply_async(args=args, kwargs=kwargs))
+
+
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8
+)
+def send_email(*, subject: str, body: str, to: list[str], reply_to: list[str] | None = None) -> None:
+    """Send one e-mail through the configured backend; retried while the mail server is away."""
+    EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to or None).send()
+
+
+@shared_task
+def beat_heartbeat() -> float:
+    """Record that celery beat is alive; /health/ shows how long ago it last ticked."""
+    now = time.time()
+    cache.set(BEAT_HEARTBEAT_KEY, now, timeout=None)
+    return now

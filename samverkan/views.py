@@ -1,0 +1,49 @@
+"""Pages that belong to the portal as a whole: start, accessibility statement, errors."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from regions.selectors import healthcare_regions_for_user, healthcare_regions_with_regions
+from samverkan.forms import AccessibilityReportForm
+from samverkan.tasks import enqueue_on_commit, send_email
+
+
+def start(request):
+    mine = healthcare_regions_for_user(request.user) if request.user.is_authenticated else []
+    return render(request, "samverkan/start.html", {
+        "healthcare_regions": healthcare_regions_with_regions(),
+        "mine": mine,
+    })
+
+
+def accessibility_statement(request):
+    form = AccessibilityReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        body = _("Sida: %(page)s\nKontakt: %(email)s\n\n%(description)s") % {
+            "page": data["page"] or "–", "email": data["email"] or "–",
+            "description": data["description"],
+        }
+        enqueue_on_commit(
+            send_email, subject=_("Tillgänglighetsproblem rapporterat i Samverkansportalen"),
+            body=body, to=[settings.ACCESSIBILITY_CONTACT_EMAIL],
+            reply_to=[data["email"]] if data["email"] else None,
+        )
+        messages.success(request, _("Tack! Vi har tagit emot din rapport och återkommer om du "
+                                    "har lämnat din e-postadress."))
+        return redirect("accessibility")
+    return render(request, "samverkan/accessibility.html", {"form": form})
+
+
+def not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def server_error(request):
+    return render(request, "errors/500.html", status=500)
