@@ -39,7 +39,10 @@ def _scope_filter(healthcare_region: HealthcareRegion) -> Q:
     body_ids = list(Body.objects.filter(healthcare_region=healthcare_region).values_list("pk", flat=True))
     meeting_ids = list(Meeting.objects.filter(body_id__in=body_ids).values_list("pk", flat=True))
     person_ids = list(
-        Membership.objects.filter(body_id__in=body_ids).values_list("person_id", flat=True).distinct()
+        Membership.objects.filter(body_id__in=body_ids)
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
     )
     return (
         Q(pgh_model="regions.HealthcareRegionEvent", pgh_obj_id=str(healthcare_region.pk))

@@ -139,7 +139,9 @@ def healthcare_regions_for_user(user) -> list[HealthcareRegion]:
 
 def bodies_of(healthcare_region: HealthcareRegion) -> list[Body]:
     return list(
-        Body.objects.filter(healthcare_region=healthcare_region).select_related("parent")
+        Body.objects.filter(healthcare_region=healthcare_region).select_related(
+            "healthcare_region", "parent__healthcare_region"
+        )
     )
 
 
@@ -214,7 +216,7 @@ def meetings_visible_to(user, healthcare_region: HealthcareRegion) -> QuerySet[M
 def meeting_list(user, healthcare_region: HealthcareRegion) -> list[Meeting]:
     return list(
         meetings_visible_to(user, healthcare_region)
-        .select_related("body")
+        .select_related("body__healthcare_region")
         .prefetch_related(Prefetch("decisions", queryset=Decision.objects.order_by("paragraph")))
     )
 
@@ -262,6 +264,6 @@ def decisions_recent(user, healthcare_region: HealthcareRegion, limit: int = 10)
     meetings = meetings_visible_to(user, healthcare_region)
     return list(
         Decision.objects.filter(meeting__in=meetings)
-        .select_related("meeting__body")
+        .select_related("meeting__body__healthcare_region")
         .order_by("-meeting__date", "-paragraph")[:limit]
     )

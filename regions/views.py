@@ -8,6 +8,8 @@ through `services`.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,7 +68,9 @@ def _save_form(request, form, save, *, conflict_message):
 def healthcare_region_start(request, hr):
     healthcare_region = _healthcare_region(request, hr)
     today = timezone.localdate()
-    meetings = selectors.meetings_visible_to(request.user, healthcare_region).select_related("body")
+    meetings = selectors.meetings_visible_to(request.user, healthcare_region).select_related(
+        "body__healthcare_region"
+    )
     return render(request, "regions/healthcare_region_start.html", {
         "healthcare_region": healthcare_region,
         "upcoming": list(meetings.filter(date__gte=today).order_by("date")[:5]),
@@ -106,7 +110,7 @@ def body_detail(request, hr, pk):
         "groups": selectors.memberships_by_region(memberships),
         "member_count": len(memberships),
         "rotation": leadership_rotation_propose(body) if body.rotates_leadership else [],
-        "children": list(body.children.all()),
+        "children": list(body.children.select_related("healthcare_region")),
         "can_manage": _can_manage(request, healthcare_region),
     })
 
@@ -127,7 +131,7 @@ def membership_create(request, hr, pk):
                 role=data["role"], starts_on=data["starts_on"], ends_on=data["ends_on"],
             )
 
-        membership = _save_form(request, form, _atomic(save), conflict_message="")
+        membership = _save_form(request, form, transaction.atomic()(save), conflict_message="")
         if membership:
             messages.success(request, _("%(person)s har lagts till i %(body)s.")
                              % {"person": membership.person, "body": body.name})
@@ -137,15 +141,6 @@ def membership_create(request, hr, pk):
         "title": _("Nytt uppdrag i %(body)s") % {"body": body.name},
         "back_url": body.get_absolute_url(), "submit_label": _("Lägg till"),
     })
-
-
-def _atomic(save):
-    from django.db import transaction
-
-    def run(data):
-        with transaction.atomic():
-            return save(data)
-    return run
 
 
 @login_required
@@ -293,7 +288,7 @@ def agenda_item_edit(request, hr, pk, item_pk=None):
         else:
             save = lambda data: services.agenda_item_update(  # noqa: E731
                 actor=request.user, item=item,
-                fields={k: data[k] or getattr(item, k) if k == "number" else data[k] for k in fields},
+                fields={**{k: data[k] for k in fields}, "number": data["number"] or item.number},
                 expected_updated_at=form.expected_version())
         saved = _save_form(request, form, save, conflict_message=_(
             "Någon annan har ändrat ärendet medan du redigerade. Spara igen för att ersätta det."))
@@ -384,8 +379,6 @@ def history(request, hr):
     healthcare_region = _healthcare_region(request, hr)
     if not selectors.can_view_internal(request.user, healthcare_region):
         # The history shows unpublished meetings, so it is hidden like them.
-        from django.http import Http404
-
         raise Http404
     return render(request, "regions/history.html", {
         "healthcare_region": healthcare_region,

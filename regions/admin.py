@@ -1,0 +1,85 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from regions.models import (
+    AgendaItem,
+    Body,
+    Decision,
+    HealthcareRegion,
+    Meeting,
+    Membership,
+    Person,
+    Region,
+    RoleGroup,
+    User,
+)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Demo", {"fields": ("is_demo",)}))
+    list_display = ("username", "first_name", "last_name", "email", "is_demo", "is_staff")
+    list_filter = ("is_demo", "is_staff", "is_superuser", "groups")
+
+
+@admin.register(HealthcareRegion)
+class HealthcareRegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    prepopulated_fields = {"slug": ("short_name",)}
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("scb_code", "name", "healthcare_region", "cooperates_with")
+    list_filter = ("healthcare_region",)
+    list_select_related = ("healthcare_region", "cooperates_with")
+
+
+@admin.register(RoleGroup)
+class RoleGroupAdmin(admin.ModelAdmin):
+    list_display = ("group", "role", "healthcare_region", "region")
+    list_filter = ("role",)
+    list_select_related = ("group", "healthcare_region", "region")
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "healthcare_region", "parent")
+    list_filter = ("healthcare_region", "kind")
+    list_select_related = ("healthcare_region", "parent")
+    search_fields = ("name",)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("last_name", "first_name", "title", "email", "user")
+    search_fields = ("first_name", "last_name", "email")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("person", "body", "region", "role", "starts_on", "ends_on")
+    list_filter = ("body__healthcare_region", "role")
+    list_select_related = ("person", "body", "region")
+    raw_id_fields = ("person",)
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("date", "body", "place", "is_published")
+    list_filter = ("body__healthcare_region", "is_published")
+    list_select_related = ("body",)
+    inlines = [AgendaItemInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("paragraph", "title", "meeting")
+    list_select_related = ("meeting__body",)
+    search_fields = ("title", "text")
