@@ -246,14 +246,16 @@ def meeting_detail(meeting: Meeting) -> tuple[list[AgendaItem], list[Decision]]:
     return items, decisions
 
 
-def agenda_item_for_user(user, meeting: Meeting, pk) -> AgendaItem:
+def agenda_item_of(meeting: Meeting, pk) -> AgendaItem:
+    """An agenda item of a meeting the caller has already checked access to."""
     try:
         return meeting.agenda_items.get(pk=pk)
     except (AgendaItem.DoesNotExist, ValueError):
         raise Http404 from None
 
 
-def decision_for_user(user, meeting: Meeting, pk) -> Decision:
+def decision_of(meeting: Meeting, pk) -> Decision:
+    """A decision of a meeting the caller has already checked access to."""
     try:
         return meeting.decisions.get(pk=pk)
     except (Decision.DoesNotExist, ValueError):

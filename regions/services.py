@@ -86,9 +86,8 @@ def role_group_ensure(*, role: str, scope: HealthcareRegion | Region) -> RoleGro
                 name=f"{RoleGroup.Role(role).label} – {scope.name}"
             )
             role_group = RoleGroup.objects.create(group=group, role=role, **lookup)
-        app_model = "regions"
         for codename in spec.permissions:
-            assign_perm(f"{app_model}.{codename}", role_group.group, scope)
+            assign_perm(f"regions.{codename}", role_group.group, scope)
     return role_group
 
 
@@ -137,8 +136,8 @@ def _save_membership(membership: Membership) -> Membership:
         with transaction.atomic():
             membership.save()
     except IntegrityError as exc:
-        name = getattr(getattr(exc, "__cause__", None), "diag", None)
-        constraint = getattr(name, "constraint_name", "") or ""
+        diag = getattr(exc.__cause__, "diag", None)
+        constraint = getattr(diag, "constraint_name", "") or ""
         if constraint == "membership_one_chair_at_a_time":
             raise ValidationError(
                 {"role": _("Organet har redan en ordförande under den perioden.")}

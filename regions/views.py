@@ -278,7 +278,7 @@ def meeting_publish(request, hr, pk):
 def agenda_item_edit(request, hr, pk, item_pk=None):
     healthcare_region = _healthcare_region(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
-    item = selectors.agenda_item_for_user(request.user, meeting, item_pk) if item_pk else None
+    item = selectors.agenda_item_of(meeting, item_pk) if item_pk else None
     form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting)
     if request.method == "POST":
         fields = ("number", "title", "description")
@@ -307,7 +307,7 @@ def agenda_item_edit(request, hr, pk, item_pk=None):
 def agenda_item_delete(request, hr, pk, item_pk):
     healthcare_region = _healthcare_region(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
-    item = selectors.agenda_item_for_user(request.user, meeting, item_pk)
+    item = selectors.agenda_item_of(meeting, item_pk)
     if request.method == "POST":
         services.agenda_item_delete(actor=request.user, item=item)
         messages.success(request, _("Ärendet har tagits bort."))
@@ -323,7 +323,7 @@ def agenda_item_delete(request, hr, pk, item_pk):
 def decision_edit(request, hr, pk, decision_pk=None):
     healthcare_region = _healthcare_region(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
-    decision = selectors.decision_for_user(request.user, meeting, decision_pk) if decision_pk else None
+    decision = selectors.decision_of(meeting, decision_pk) if decision_pk else None
     form = DecisionForm(request.POST or None, instance=decision, meeting=meeting)
     if request.method == "POST":
         fields = ("paragraph", "agenda_item", "title", "text")
@@ -354,7 +354,7 @@ def decision_edit(request, hr, pk, decision_pk=None):
 def decision_delete(request, hr, pk, decision_pk):
     healthcare_region = _healthcare_region(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
-    decision = selectors.decision_for_user(request.user, meeting, decision_pk)
+    decision = selectors.decision_of(meeting, decision_pk)
     error = None
     if request.method == "POST":
         try:
