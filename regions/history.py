@@ -88,8 +88,10 @@ def _object_label(model, data: dict) -> str:
     return f"#{data.get('id')}"
 
 
-def governance_history(healthcare_region: HealthcareRegion, limit: int = 300) -> list[HistoryEntry]:
-    """The latest changes to the sjukvårdsregion's governance data, newest first."""
+def governance_history(
+    healthcare_region: HealthcareRegion, *, limit: int = 50, offset: int = 0
+) -> list[HistoryEntry]:
+    """Changes to the sjukvårdsregion's governance data, newest first, one page at a time."""
     events = list(
         MiddlewareEvents.objects.across(
             "regions.HealthcareRegionEvent", "regions.RegionEvent", "regions.BodyEvent",
@@ -97,7 +99,7 @@ def governance_history(healthcare_region: HealthcareRegion, limit: int = 300) ->
             "regions.AgendaItemEvent", "regions.DecisionEvent",
         )
         .filter(_scope_filter(healthcare_region))
-        .order_by("-pgh_created_at", "-pgh_id")[:limit]
+        .order_by("-pgh_created_at", "-pgh_id")[offset : offset + limit]
     )
     user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
     users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}

@@ -373,6 +373,8 @@ def decision_delete(request, hr, pk, decision_pk):
 
 # History ---------------------------------------------------------------------------
 
+HISTORY_PAGE_SIZE = 50
+
 
 @login_required
 def history(request, hr):
@@ -380,7 +382,18 @@ def history(request, hr):
     if not selectors.can_view_internal(request.user, healthcare_region):
         # The history shows unpublished meetings, so it is hidden like them.
         raise Http404
+    try:
+        page = max(1, int(request.GET.get("sida", "1")))
+    except ValueError:
+        page = 1
+    # One entry more than shown tells whether there is an older page.
+    events = governance_history(
+        healthcare_region, limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE
+    )
     return render(request, "regions/history.html", {
         "healthcare_region": healthcare_region,
-        "events": governance_history(healthcare_region),
+        "events": events[:HISTORY_PAGE_SIZE],
+        "page": page,
+        "older_page": page + 1 if len(events) > HISTORY_PAGE_SIZE else None,
+        "newer_page": page - 1 if page > 1 else None,
     })

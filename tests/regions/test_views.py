@@ -291,3 +291,21 @@ def test_the_about_page_runs_the_same_queries_for_few_or_many_bodies(client, mel
         BodyFactory(healthcare_region=mellansverige, parent=board)
         RegionFactory(healthcare_region=mellansverige)
     assert _queries(client, url) == small
+
+
+def test_the_history_is_shown_fifty_changes_a_page(client, kansli, board):
+    from regions.views import HISTORY_PAGE_SIZE
+
+    client.force_login(kansli)
+    for i in range(HISTORY_PAGE_SIZE + 5):
+        services.agenda_item_create(actor=kansli, meeting=MeetingFactory(body=board), title=f"Ärende {i}")
+    url = reverse("regions:history", kwargs={"hr": "mellansverige"})
+    first = client.get(url)
+    assert len(first.context["events"]) == HISTORY_PAGE_SIZE
+    assert "?sida=2" in first.content.decode()
+    second = client.get(url + "?sida=2")
+    assert second.context["newer_page"] == 1
+    first_labels = {(e.when, e.object_label) for e in first.context["events"]}
+    second_labels = {(e.when, e.object_label) for e in second.context["events"]}
+    assert second_labels and not first_labels & second_labels
+    assert client.get(url + "?sida=abc").status_code == 200
