@@ -156,6 +156,8 @@ def structure_of(healthcare_region: HealthcareRegion) -> Structure:
     )
     councils = list(KnowledgeCouncil.objects.filter(healthcare_region=healthcare_region)
                     .select_related("healthcare_region"))
+    for g in groups:
+        g.kind_name = names[g.kind]
     nodes = {g.pk: StructureNode(g, []) for g in groups}
     roots = []
     for g in groups:

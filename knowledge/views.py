@@ -1,10 +1,402 @@
-from django.shortcuts import render
+"""Pages of kunskapsstyrning: the national and regional structure, groups and councils
+with their members, promises and goals with their indicators, and search.
 
+Views are thin: they fetch through the access helpers in `selectors` (404 for what
+the user may not read, 403 for what they may read but not change) and write
+through `services`.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from knowledge import charts, imports, selectors, services
+from knowledge.forms import (
+    CouncilForm,
+    CouncilMembershipForm,
+    GroupMembershipForm,
+    IndicatorUploadForm,
+    IndicatorValueForm,
+    MandateForm,
+    MembershipEndForm,
+    RegionalGroupForm,
+)
+from knowledge.models import GroupRole
+from knowledge.search import knowledge_search
+from regions import services as region_services
+from regions.rotation import rotation_plan
 from regions.selectors import healthcare_region_get
+
+FORM_PAGE = "regions/form_page.html"
+
+
+def _healthcare_region(request, slug):
+    healthcare_region = healthcare_region_get(slug)
+    request.healthcare_region = healthcare_region
+    return healthcare_region
+
+
+def _save_form(form, save, *, conflict_message=""):
+    """Run a service for a valid form; turn its validation errors into form errors.
+
+    Returns the saved object, or None when the form is to be shown again.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except services.ConcurrentEditError as conflict:
+        form.reload_version(conflict.current)
+        form.conflict = conflict.current
+        form.add_error(None, conflict_message)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+    return None
+
+
+def _section_url(healthcare_region):
+    return reverse("knowledge:section", kwargs={"hr": healthcare_region.slug})
+
+
+def _person(request, data):
+    return data["person"] or region_services.person_create(
+        actor=request.user, first_name=data["first_name"].strip(),
+        last_name=data["last_name"].strip(), title=data.get("title", "").strip())
+
+
+# Structure ---------------------------------------------------------------------------
 
 
 def section(request, hr):
-    """The section's start page for one sjukvårdsregion."""
-    healthcare_region = healthcare_region_get(hr)
-    request.healthcare_region = healthcare_region
-    return render(request, "knowledge/section.html", {"healthcare_region": healthcare_region})
+    """The sjukvårdsregion's structure as a tree, with its värdskap."""
+    healthcare_region = _healthcare_region(request, hr)
+    return render(request, "knowledge/structure.html", {
+        "healthcare_region": healthcare_region,
+        "structure": selectors.structure_of(healthcare_region),
+        "hostings": selectors.hostings_of(healthcare_region),
+        "can_manage": selectors.can_manage(request.user, healthcare_region),
+    })
+
+
+def national(request, hr):
+    """All national programme areas with their host, and the national groups."""
+    healthcare_region = _healthcare_region(request, hr)
+    rows, national_groups = selectors.national_structure()
+    return render(request, "knowledge/national.html", {
+        "healthcare_region": healthcare_region,
+        "rows": rows,
+        "national_groups": national_groups,
+    })
+
+
+# Groups ------------------------------------------------------------------------------
+
+
+def group_detail(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    group = selectors.regional_group_for_user(request.user, healthcare_region, pk)
+    memberships = selectors.current_memberships(group)
+    names = selectors.kind_names(healthcare_region)
+    return render(request, "knowledge/group_detail.html", {
+        "healthcare_region": healthcare_region,
+        "group": group,
+        "kind": names[group.kind],
+        "chairs": [m for m in memberships if m.role == GroupRole.CHAIR],
+        "process_leads": [m for m in memberships if m.role == GroupRole.PROCESS_LEAD],
+        "by_region": selectors.members_by_region(memberships),
+        "member_count": len(memberships),
+        "children": list(group.children.select_related("healthcare_region")),
+        "can_manage": selectors.can_manage(request.user, healthcare_region),
+        "can_edit_mandate": selectors.can_edit_mandate(request.user, group),
+    })
+
+
+@login_required
+def group_create(request, hr):
+    healthcare_region = _healthcare_region(request, hr)
+    selectors.require_manage(request.user, healthcare_region)
+    form = RegionalGroupForm(request.POST or None, healthcare_region=healthcare_region)
+    if request.method == "POST":
+        group = _save_form(form, lambda data: services.regional_group_create(
+            actor=request.user, healthcare_region=healthcare_region,
+            **{k: data[k] for k in RegionalGroupForm.Meta.fields}))
+        if group:
+            messages.success(request, _("Gruppen %(name)s har skapats.") % {"name": group.name})
+            return redirect(group)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form, "title": _("Ny grupp"),
+        "back_url": _section_url(healthcare_region), "submit_label": _("Skapa gruppen"),
+    })
+
+
+@login_required
+def group_update(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    group = selectors.regional_group_for_user(request.user, healthcare_region, pk, change=True)
+    form = RegionalGroupForm(request.POST or None, instance=group,
+                             healthcare_region=healthcare_region)
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.regional_group_update(
+            actor=request.user, group=group,
+            fields={k: data[k] for k in RegionalGroupForm.Meta.fields},
+            expected_updated_at=form.expected_version(),
+        ), conflict_message=_("Någon annan har ändrat gruppen medan du redigerade. Den sparade "
+                              "versionen visas nedan; dina ändringar finns kvar i formuläret. "
+                              "Spara igen för att ersätta den."))
+        if saved:
+            messages.success(request, _("Gruppen har sparats."))
+            return redirect(saved)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Ändra %(name)s") % {"name": group.name},
+        "back_url": group.get_absolute_url(), "submit_label": _("Spara"),
+    })
+
+
+@login_required
+def group_mandate(request, hr, pk):
+    """Edit the group's uppdrag: the kansli, or the group's own ordförande or processledare."""
+    healthcare_region = _healthcare_region(request, hr)
+    group = selectors.regional_group_for_user(request.user, healthcare_region, pk, mandate=True)
+    form = MandateForm(request.POST or None, instance=group)
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.regional_group_set_mandate(
+            actor=request.user, group=group, mandate=data["mandate"],
+            expected_updated_at=form.expected_version(),
+        ), conflict_message=_("Någon annan har ändrat uppdraget medan du redigerade. Den sparade "
+                              "versionen visas nedan; din text finns kvar i formuläret. "
+                              "Spara igen för att ersätta den."))
+        if saved:
+            messages.success(request, _("Uppdraget har sparats."))
+            return redirect(saved)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Uppdrag för %(name)s") % {"name": group.name},
+        "back_url": group.get_absolute_url(), "submit_label": _("Spara uppdraget"),
+    })
+
+
+@login_required
+def group_membership_create(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    group = selectors.regional_group_for_user(request.user, healthcare_region, pk, change=True)
+    form = GroupMembershipForm(request.POST or None, healthcare_region=healthcare_region)
+    if request.method == "POST":
+        @transaction.atomic
+        def save(data):
+            return services.group_membership_create(
+                actor=request.user, group=group, person=_person(request, data),
+                region=data["region"], role=data["role"], starts_on=data["starts_on"],
+                ends_on=data["ends_on"])
+
+        membership = _save_form(form, save)
+        if membership:
+            messages.success(request, _("%(person)s har lagts till i %(group)s.")
+                             % {"person": membership.person, "group": group.name})
+            return redirect(group)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Ny ledamot i %(group)s") % {"group": group.name},
+        "back_url": group.get_absolute_url(), "submit_label": _("Lägg till"),
+    })
+
+
+@login_required
+def group_membership_end(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    membership = selectors.group_membership_for_user(request.user, healthcare_region, pk)
+    form = MembershipEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.group_membership_end(
+            actor=request.user, membership=membership, ends_on=data["ends_on"]))
+        if saved:
+            messages.success(request, _("Uppdraget för %(p)s avslutas %(d)s.")
+                             % {"p": membership.person, "d": saved.ends_on.isoformat()})
+            return redirect(membership.group)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Avsluta uppdrag: %(p)s, %(role)s i %(group)s") % {
+            "p": membership.person, "role": membership.get_role_display().lower(),
+            "group": membership.group.name},
+        "back_url": membership.group.get_absolute_url(), "submit_label": _("Avsluta uppdraget"),
+    })
+
+
+# Councils ----------------------------------------------------------------------------
+
+
+def council_detail(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    council = selectors.council_for_user(request.user, healthcare_region, pk)
+    memberships = selectors.council_current_memberships(council)
+    rotation = []
+    if council.rotates_leadership:
+        chairs = sorted((m for m in memberships if m.role == "ordforande"),
+                        key=lambda m: m.starts_on)
+        regions = sorted({m.region for m in memberships}, key=lambda r: r.scb_code)
+        rotation = rotation_plan(
+            regions=regions, last_chair_region=chairs[-1].region if chairs else None,
+            last_chair_first_year=chairs[-1].starts_on.year if chairs else None,
+            period_years=council.rotation_years, this_year=timezone.localdate().year, periods=3)
+    return render(request, "knowledge/council_detail.html", {
+        "healthcare_region": healthcare_region,
+        "council": council,
+        "groups": selectors.council_groups(council),
+        "by_region": selectors.members_by_region(memberships),
+        "rotation": rotation,
+        "names": selectors.kind_names(healthcare_region),
+        "can_manage": selectors.can_manage(request.user, healthcare_region),
+    })
+
+
+@login_required
+def council_create(request, hr):
+    healthcare_region = _healthcare_region(request, hr)
+    selectors.require_manage(request.user, healthcare_region)
+    form = CouncilForm(request.POST or None, healthcare_region=healthcare_region)
+    if request.method == "POST":
+        council = _save_form(form, lambda data: services.council_create(
+            actor=request.user, healthcare_region=healthcare_region, name=data["name"],
+            description=data["description"], rotates_leadership=data["rotates_leadership"],
+            rotation_years=data["rotation_years"], groups=data["groups"]))
+        if council:
+            messages.success(request, _("Kunskapsrådet har skapats."))
+            return redirect(council)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form, "title": _("Nytt kunskapsråd"),
+        "back_url": _section_url(healthcare_region), "submit_label": _("Skapa kunskapsrådet"),
+    })
+
+
+@login_required
+def council_membership_create(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    council = selectors.council_for_user(request.user, healthcare_region, pk, change=True)
+    form = CouncilMembershipForm(request.POST or None, healthcare_region=healthcare_region)
+    if request.method == "POST":
+        @transaction.atomic
+        def save(data):
+            return services.council_membership_create(
+                actor=request.user, council=council, person=_person(request, data),
+                region=data["region"], role=data["role"], starts_on=data["starts_on"],
+                ends_on=data["ends_on"])
+
+        if _save_form(form, save):
+            messages.success(request, _("Uppdraget har lagts till."))
+            return redirect(council)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Nytt uppdrag i %(c)s") % {"c": council.name},
+        "back_url": council.get_absolute_url(), "submit_label": _("Lägg till"),
+    })
+
+
+# Promises and goals ------------------------------------------------------------------
+
+
+def goals(request, hr):
+    healthcare_region = _healthcare_region(request, hr)
+    promises, loose = selectors.promises_with_goals(request.user, healthcare_region)
+    return render(request, "knowledge/goals.html", {
+        "healthcare_region": healthcare_region, "promises": promises, "loose_goals": loose,
+    })
+
+
+def goal_detail(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    goal = selectors.goal_for_user(request.user, healthcare_region, pk)
+    indicators = []
+    for indicator in selectors.goal_indicators(goal):
+        values = list(indicator.values.all())
+        series: dict[str, dict] = {}
+        regions = {}
+        for v in values:
+            series.setdefault(v.region.name, {})[v.year] = v.value
+            regions[v.region.name] = v.region
+        years = sorted({v.year for v in values})
+        table = []
+        for name, by_year in series.items():
+            latest_year = max(by_year)
+            latest = by_year[latest_year]
+            table.append({"region": regions[name], "cells": [charts.plain(by_year[y]) if y in by_year else None
+                                                    for y in years],
+                          "latest_year": latest_year,
+                          "meets": indicator.meets_target(latest)})
+        indicators.append({
+            "indicator": indicator, "years": years, "rows": table,
+            "chart": charts.line_chart(series, target=indicator.target, unit=indicator.unit),
+            "target": charts.plain(indicator.target) if indicator.target is not None else None,
+        })
+    return render(request, "knowledge/goal_detail.html", {
+        "healthcare_region": healthcare_region, "goal": goal, "indicators": indicators,
+        "can_manage": selectors.can_manage(request.user, healthcare_region),
+    })
+
+
+@login_required
+def indicator_value_create(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
+    form = IndicatorValueForm(request.POST or None, healthcare_region=healthcare_region)
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.indicator_values_save(
+            actor=request.user, indicator=indicator,
+            rows=[services.ValueRow(data["region"], data["year"], data["value"])]))
+        if saved:
+            messages.success(request, _("Värdet har sparats."))
+            return redirect(indicator.goal)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Nytt värde: %(i)s") % {"i": indicator.name},
+        "subtitle": _("Ett värde som redan finns för samma region och år ersätts."),
+        "back_url": indicator.goal.get_absolute_url(), "submit_label": _("Spara värdet"),
+    })
+
+
+@login_required
+def indicator_upload(request, hr, pk):
+    """Upload a CSV or XLSX of values; every bad row is reported and nothing is written."""
+    healthcare_region = _healthcare_region(request, hr)
+    indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
+    form = IndicatorUploadForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > imports.MAX_BYTES:
+                raise imports.UploadRejected([imports.RowError(
+                    None, "", upload.name, _("Filen är större än 2 MB."))])
+            table = imports.read_table(upload.name, upload.read())
+            rows = imports.parse_values(table, list(selectors.regions_of(healthcare_region)))
+        except imports.UploadRejected as rejected:
+            errors = rejected.errors
+        else:
+            count = services.indicator_values_save(actor=request.user, indicator=indicator,
+                                                   rows=rows)
+            messages.success(request, _("%(n)s värden har lästs in.") % {"n": count})
+            return redirect(indicator.goal)
+    return render(request, "knowledge/indicator_upload.html", {
+        "healthcare_region": healthcare_region, "form": form, "indicator": indicator,
+        "errors": errors,
+    })
+
+
+# Search ------------------------------------------------------------------------------
+
+
+def search(request, hr):
+    healthcare_region = _healthcare_region(request, hr)
+    q = request.GET.get("q", "").strip()[:200]
+    return render(request, "knowledge/search.html", {
+        "healthcare_region": healthcare_region, "q": q,
+        "hits": knowledge_search(request.user, healthcare_region, q) if q else [],
+    })

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import AgendaItemFactory, DecisionFactory, MembershipFactory
+from tests.knowledge.permission_objects import knowledge_objects  # noqa: F401 (fixture)
 
 USERS = ["kansli", "kansli_sodra", "board_member", "group_lead", "price_contact_dalarna", "anonymous"]
 
@@ -60,11 +61,31 @@ ROWS = [
     ("plans:section", ("hr",), "get", PUBLIC),
     ("knowledge:section", ("hr",), "get", PUBLIC),
     ("pricing:section", ("hr",), "get", PUBLIC),
+    ("knowledge:national", ("hr",), "get", PUBLIC),
+    ("knowledge:search", ("hr",), "get", PUBLIC),
+    ("knowledge:group", ("hr", "kgroup"), "get", PUBLIC),
+    ("knowledge:group_create", ("hr",), "get", KANSLI_ONLY),
+    ("knowledge:group_update", ("hr", "kgroup"), "get", KANSLI_ONLY),
+    ("knowledge:group_mandate", ("hr", "kgroup"), "get", {**KANSLI_ONLY, "group_lead": 200}),
+    ("knowledge:group_mandate", ("hr", "kgroup_other"), "get", KANSLI_ONLY),
+    ("knowledge:group_membership_create", ("hr", "kgroup"), "get", KANSLI_ONLY),
+    ("knowledge:group_membership_end", ("hr", "kmember"), "get", KANSLI_ONLY),
+    ("knowledge:council", ("hr", "council"), "get", PUBLIC),
+    ("knowledge:council_create", ("hr",), "get", KANSLI_ONLY),
+    ("knowledge:council_membership_create", ("hr", "council"), "get", KANSLI_ONLY),
+    ("knowledge:goals", ("hr",), "get", PUBLIC),
+    ("knowledge:goal", ("hr", "goal"), "get", PUBLIC),
+    ("knowledge:indicator_value_create", ("hr", "indicator"), "get", KANSLI_ONLY),
+    ("knowledge:indicator_upload", ("hr", "indicator"), "get", KANSLI_ONLY),
+    ("knowledge:group_mandate", ("hr", "kgroup"), "post", {**KANSLI_ONLY, "group_lead": 200}),
+    ("knowledge:group_mandate", ("hr", "kgroup_other"), "post", KANSLI_ONLY),
+    ("knowledge:group_membership_create", ("hr", "kgroup"), "post", KANSLI_ONLY),
+    ("knowledge:indicator_upload", ("hr", "indicator"), "post", KANSLI_ONLY),
 ]
 
 
 @pytest.fixture
-def objects(mellansverige, board, uppsala, draft_meeting, published_meeting):
+def objects(mellansverige, board, uppsala, draft_meeting, published_meeting, knowledge_objects):  # noqa: F811
     item = AgendaItemFactory(meeting=draft_meeting)
     return {
         "hr": mellansverige.slug,
@@ -74,10 +95,13 @@ def objects(mellansverige, board, uppsala, draft_meeting, published_meeting):
         "published": published_meeting.pk,
         "item": item.pk,
         "decision": DecisionFactory(meeting=draft_meeting, agenda_item=item).pk,
+        **knowledge_objects,
     }
 
 
-KWARG_NAMES = {"hr": "hr", "body": "pk", "membership": "pk", "draft": "pk", "published": "pk",
+KWARG_NAMES = {"kgroup": "pk", "kgroup_other": "pk", "kmember": "pk", "council": "pk",
+               "goal": "pk", "indicator": "pk",
+               "hr": "hr", "body": "pk", "membership": "pk", "draft": "pk", "published": "pk",
                "item": "item_pk", "decision": "decision_pk"}
 
 
