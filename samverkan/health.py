@@ -2,6 +2,7 @@
 
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -23,12 +24,26 @@ def _database() -> str:
 
 def _redis() -> str:
     cache._cache.get_client().ping()
+    # The broker may be another Redis than the cache; without it the worker probe
+    # below would spend seconds in kombu's connection retries before failing.
+    broker = redis.Redis.from_url(
+        settings.CELERY_BROKER_URL, socket_connect_timeout=1, socket_timeout=1
+    )
+    try:
+        broker.ping()
+    finally:
+        broker.close()
     return "ok"
 
 
 def _worker() -> str:
-    with celery_app.connection_for_write() as conn:
-        replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT, connection=conn)
+    # Ask and listen on one connection to the broker the settings name now: the app's
+    # producer pool stays bound to the broker Celery first read, so a ping published
+    # through it could be answered on another broker than the one listened to.
+    with celery_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        mailbox = celery_app.control.mailbox(conn)
+        mailbox.producer_pool = None
+        replies = mailbox.multi_call("ping", timeout=WORKER_PING_TIMEOUT)
     return "ok" if replies else "inget svar"
 
 

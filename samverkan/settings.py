@@ -202,6 +202,8 @@ CELERY_BEAT_SCHEDULE = {
 # Security. In production every cookie is secure, HSTS is on and HTTP is
 # redirected; behind a TLS-terminating proxy set DJANGO_SECURE_PROXY_SSL_HEADER=true.
 SECURE_SSL_REDIRECT = env.boolean("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Container and load-balancer health probes speak plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
