@@ -31,6 +31,7 @@ from knowledge.search import knowledge_search
 from regions import services as region_services
 from regions.rotation import rotation_plan
 from regions.selectors import healthcare_region_get
+from samverkan.forms import form_data
 
 FORM_PAGE = "regions/form_page.html"
 
@@ -124,7 +125,7 @@ def group_detail(request, hr, pk):
 def group_create(request, hr):
     healthcare_region = _healthcare_region(request, hr)
     selectors.require_manage(request.user, healthcare_region)
-    form = RegionalGroupForm(request.POST or None, healthcare_region=healthcare_region)
+    form = RegionalGroupForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
         group = _save_form(form, lambda data: services.regional_group_create(
             actor=request.user, healthcare_region=healthcare_region,
@@ -142,7 +143,7 @@ def group_create(request, hr):
 def group_update(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk, change=True)
-    form = RegionalGroupForm(request.POST or None, instance=group,
+    form = RegionalGroupForm(form_data(request), instance=group,
                              healthcare_region=healthcare_region)
     if request.method == "POST":
         saved = _save_form(form, lambda data: services.regional_group_update(
@@ -167,7 +168,7 @@ def group_mandate(request, hr, pk):
     """Edit the group's uppdrag: the kansli, or the group's own ordförande or processledare."""
     healthcare_region = _healthcare_region(request, hr)
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk, mandate=True)
-    form = MandateForm(request.POST or None, instance=group)
+    form = MandateForm(form_data(request), instance=group)
     if request.method == "POST":
         saved = _save_form(form, lambda data: services.regional_group_set_mandate(
             actor=request.user, group=group, mandate=data["mandate"],
@@ -189,7 +190,7 @@ def group_mandate(request, hr, pk):
 def group_membership_create(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk, change=True)
-    form = GroupMembershipForm(request.POST or None, healthcare_region=healthcare_region)
+    form = GroupMembershipForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
         @transaction.atomic
         def save(data):
@@ -214,7 +215,7 @@ def group_membership_create(request, hr, pk):
 def group_membership_end(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     membership = selectors.group_membership_for_user(request.user, healthcare_region, pk)
-    form = MembershipEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
         saved = _save_form(form, lambda data: services.group_membership_end(
             actor=request.user, membership=membership, ends_on=data["ends_on"]))
@@ -262,7 +263,7 @@ def council_detail(request, hr, pk):
 def council_create(request, hr):
     healthcare_region = _healthcare_region(request, hr)
     selectors.require_manage(request.user, healthcare_region)
-    form = CouncilForm(request.POST or None, healthcare_region=healthcare_region)
+    form = CouncilForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
         council = _save_form(form, lambda data: services.council_create(
             actor=request.user, healthcare_region=healthcare_region, name=data["name"],
@@ -281,7 +282,7 @@ def council_create(request, hr):
 def council_membership_create(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     council = selectors.council_for_user(request.user, healthcare_region, pk, change=True)
-    form = CouncilMembershipForm(request.POST or None, healthcare_region=healthcare_region)
+    form = CouncilMembershipForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
         @transaction.atomic
         def save(data):
@@ -346,7 +347,7 @@ def goal_detail(request, hr, pk):
 def indicator_value_create(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
-    form = IndicatorValueForm(request.POST or None, healthcare_region=healthcare_region)
+    form = IndicatorValueForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
         saved = _save_form(form, lambda data: services.indicator_values_save(
             actor=request.user, indicator=indicator,
@@ -367,7 +368,7 @@ def indicator_upload(request, hr, pk):
     """Upload a CSV or XLSX of values; every bad row is reported and nothing is written."""
     healthcare_region = _healthcare_region(request, hr)
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
-    form = IndicatorUploadForm(request.POST or None, request.FILES or None)
+    form = IndicatorUploadForm(form_data(request), request.FILES if request.method == "POST" else None)
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -26,6 +26,7 @@ from regions.forms import (
 from regions.history import governance_history
 from regions.models import Body
 from regions.rotation import leadership_rotation_propose
+from samverkan.forms import form_data
 
 
 def _healthcare_region(request, slug):
@@ -119,7 +120,7 @@ def body_detail(request, hr, pk):
 def membership_create(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     body = selectors.body_for_user(request.user, healthcare_region, pk, change=True)
-    form = MembershipForm(request.POST or None, body=body)
+    form = MembershipForm(form_data(request), body=body)
     if request.method == "POST":
         def save(data):
             person = data["person"] or services.person_create(
@@ -147,7 +148,7 @@ def membership_create(request, hr, pk):
 def membership_update(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
-    form = MembershipForm(request.POST or None, instance=membership, body=membership.body)
+    form = MembershipForm(form_data(request), instance=membership, body=membership.body)
     if request.method == "POST":
         saved = _save_form(request, form, lambda data: services.membership_update(
             actor=request.user, membership=membership,
@@ -169,7 +170,7 @@ def membership_update(request, hr, pk):
 def membership_end(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
-    form = MembershipEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
         saved = _save_form(request, form, lambda data: services.membership_end(
             actor=request.user, membership=membership, ends_on=data["ends_on"]),
@@ -212,7 +213,7 @@ def meeting_create(request, hr):
     board = Body.objects.filter(healthcare_region=healthcare_region, kind=Body.Kind.BOARD).first()
     if board:
         initial["body"] = board.pk
-    form = MeetingForm(request.POST or None, initial=initial, healthcare_region=healthcare_region)
+    form = MeetingForm(form_data(request), initial=initial, healthcare_region=healthcare_region)
     if request.method == "POST":
         meeting = _save_form(request, form, lambda data: services.meeting_create(
             actor=request.user, **{k: data[k] for k in MeetingForm.Meta.fields}),
@@ -243,7 +244,7 @@ def meeting_detail(request, hr, pk):
 def meeting_update(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
-    form = MeetingForm(request.POST or None, instance=meeting, healthcare_region=healthcare_region)
+    form = MeetingForm(form_data(request), instance=meeting, healthcare_region=healthcare_region)
     if request.method == "POST":
         saved = _save_form(request, form, lambda data: services.meeting_update(
             actor=request.user, meeting=meeting,
@@ -279,7 +280,7 @@ def agenda_item_edit(request, hr, pk, item_pk=None):
     healthcare_region = _healthcare_region(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     item = selectors.agenda_item_of(meeting, item_pk) if item_pk else None
-    form = AgendaItemForm(request.POST or None, instance=item, meeting=meeting)
+    form = AgendaItemForm(form_data(request), instance=item, meeting=meeting)
     if request.method == "POST":
         fields = ("number", "title", "description")
         if item is None:
@@ -324,7 +325,7 @@ def decision_edit(request, hr, pk, decision_pk=None):
     healthcare_region = _healthcare_region(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     decision = selectors.decision_of(meeting, decision_pk) if decision_pk else None
-    form = DecisionForm(request.POST or None, instance=decision, meeting=meeting)
+    form = DecisionForm(form_data(request), instance=decision, meeting=meeting)
     if request.method == "POST":
         fields = ("paragraph", "agenda_item", "title", "text")
         if decision is None:

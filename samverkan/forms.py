@@ -12,3 +12,12 @@ class AccessibilityReportForm(forms.Form):
     )
     email = forms.EmailField(label=_("Din e-postadress"), required=False,
                              help_text=_("Om du vill ha svar."))
+
+
+def form_data(request):
+    """The POST data to bind a form to, or None on GET.
+
+    Unlike `request.POST or None`, an empty POST still binds the form, so a submit
+    with nothing filled in is told what is missing instead of seeing a blank form again.
+    """
+    return request.POST if request.method == "POST" else None

@@ -77,8 +77,8 @@ ROWS = [
     ("knowledge:goal", ("hr", "goal"), "get", PUBLIC),
     ("knowledge:indicator_value_create", ("hr", "indicator"), "get", KANSLI_ONLY),
     ("knowledge:indicator_upload", ("hr", "indicator"), "get", KANSLI_ONLY),
-    ("knowledge:group_mandate", ("hr", "kgroup"), "post", {**KANSLI_ONLY, "group_lead": 200}),
-    ("knowledge:group_mandate", ("hr", "kgroup_other"), "post", KANSLI_ONLY),
+    ("knowledge:group_mandate", ("hr", "kgroup"), "post", _write({**KANSLI_ONLY, "group_lead": 200})),
+    ("knowledge:group_mandate", ("hr", "kgroup_other"), "post", _write(KANSLI_ONLY)),
     ("knowledge:group_membership_create", ("hr", "kgroup"), "post", KANSLI_ONLY),
     ("knowledge:indicator_upload", ("hr", "indicator"), "post", KANSLI_ONLY),
 ]

@@ -53,6 +53,11 @@ class Command(BaseCommand):
             namnd = User.objects.get(username="namnd")
             Person.objects.filter(user=namnd).update(user=None)
             Person.objects.filter(pk=2).update(user=namnd)
+            # ... and the demo group lead is processledare of RSG Uppföljning och analys
+            # in Mellansverige (fixtures/knowledge.yaml).
+            lead = User.objects.get(username="gruppledare")
+            Person.objects.filter(user=lead).update(user=None)
+            Person.objects.filter(pk=9001).update(user=lead)
         self.stdout.write(self.style.SUCCESS("Demodata inläst."))
         for username, _first, _last, roles, _staff in DEMO_USERS:
             what = ", ".join(f"{RoleGroup.Role(role).label} ({scope})" for role, scope in roles)
