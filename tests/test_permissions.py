@@ -3,33 +3,24 @@
 One row per (view, method); one column per user. 404 means the user may not know
 the object exists, 403 that they may read it but not change it, 302 for an
 anonymous visitor that the page needs a log-in (or a successful write). Later
-features add their rows here.
+features add their rows in tests/<app>/permission_table.py, joined here.
 """
 
 import pytest
 from django.urls import reverse
 
 from tests.factories import AgendaItemFactory, DecisionFactory, MembershipFactory
-from tests.knowledge.permission_objects import knowledge_objects  # noqa: F401 (fixture)
-
-USERS = ["kansli", "kansli_sodra", "board_member", "group_lead", "price_contact_dalarna", "anonymous"]
-
-# Shorthands for the columns above.
-PUBLIC = dict.fromkeys(USERS, 200)
-KANSLI_ONLY = {"kansli": 200, "kansli_sodra": 403, "board_member": 403, "group_lead": 403,
-               "price_contact_dalarna": 403, "anonymous": 302}
-INSIDERS = {"kansli": 200, "kansli_sodra": 404, "board_member": 200, "group_lead": 404,
-            "price_contact_dalarna": 404, "anonymous": 404}
-INSIDERS_LOGIN = {**INSIDERS, "anonymous": 302}
-# Changing something only insiders can see: outsiders must not learn that it exists.
-KANSLI_ON_HIDDEN = {"kansli": 200, "kansli_sodra": 404, "board_member": 403, "group_lead": 404,
-                    "price_contact_dalarna": 404, "anonymous": 302}
-
-
-def _write(table):
-    """The same table for a successful POST, which redirects."""
-    return {user: 302 if status == 200 else status for user, status in table.items()}
-
+from tests.knowledge import permission_table as knowledge_table
+from tests.knowledge.permission_table import knowledge_objects  # noqa: F401 (fixture)
+from tests.permission_columns import (
+    INSIDERS,
+    INSIDERS_LOGIN,
+    KANSLI_ON_HIDDEN,
+    KANSLI_ONLY,
+    PUBLIC,
+    USERS,
+)
+from tests.permission_columns import write as _write
 
 ROWS = [
     # (url name, kwargs keys, method, expected)
@@ -61,26 +52,7 @@ ROWS = [
     ("plans:section", ("hr",), "get", PUBLIC),
     ("knowledge:section", ("hr",), "get", PUBLIC),
     ("pricing:section", ("hr",), "get", PUBLIC),
-    ("knowledge:national", ("hr",), "get", PUBLIC),
-    ("knowledge:search", ("hr",), "get", PUBLIC),
-    ("knowledge:group", ("hr", "kgroup"), "get", PUBLIC),
-    ("knowledge:group_create", ("hr",), "get", KANSLI_ONLY),
-    ("knowledge:group_update", ("hr", "kgroup"), "get", KANSLI_ONLY),
-    ("knowledge:group_mandate", ("hr", "kgroup"), "get", {**KANSLI_ONLY, "group_lead": 200}),
-    ("knowledge:group_mandate", ("hr", "kgroup_other"), "get", KANSLI_ONLY),
-    ("knowledge:group_membership_create", ("hr", "kgroup"), "get", KANSLI_ONLY),
-    ("knowledge:group_membership_end", ("hr", "kmember"), "get", KANSLI_ONLY),
-    ("knowledge:council", ("hr", "council"), "get", PUBLIC),
-    ("knowledge:council_create", ("hr",), "get", KANSLI_ONLY),
-    ("knowledge:council_membership_create", ("hr", "council"), "get", KANSLI_ONLY),
-    ("knowledge:goals", ("hr",), "get", PUBLIC),
-    ("knowledge:goal", ("hr", "goal"), "get", PUBLIC),
-    ("knowledge:indicator_value_create", ("hr", "indicator"), "get", KANSLI_ONLY),
-    ("knowledge:indicator_upload", ("hr", "indicator"), "get", KANSLI_ONLY),
-    ("knowledge:group_mandate", ("hr", "kgroup"), "post", _write({**KANSLI_ONLY, "group_lead": 200})),
-    ("knowledge:group_mandate", ("hr", "kgroup_other"), "post", _write(KANSLI_ONLY)),
-    ("knowledge:group_membership_create", ("hr", "kgroup"), "post", KANSLI_ONLY),
-    ("knowledge:indicator_upload", ("hr", "indicator"), "post", KANSLI_ONLY),
+    *knowledge_table.ROWS,
 ]
 
 
@@ -99,8 +71,7 @@ def objects(mellansverige, board, uppsala, draft_meeting, published_meeting, kno
     }
 
 
-KWARG_NAMES = {"kgroup": "pk", "kgroup_other": "pk", "kmember": "pk", "council": "pk",
-               "goal": "pk", "indicator": "pk",
+KWARG_NAMES = {**knowledge_table.KWARG_NAMES,
                "hr": "hr", "body": "pk", "membership": "pk", "draft": "pk", "published": "pk",
                "item": "item_pk", "decision": "decision_pk"}
 
