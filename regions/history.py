@@ -1,9 +1,10 @@
-"""The Historik page: every recorded change to a sjukvårdsregion's governance data.
+"""The Historik page: every recorded change to a sjukvårdsregion's data.
 
 The rows are written by database triggers (django-pghistory), so changes made by
 bulk writes, the admin or a shell are recorded as well as those from the pages.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,25 +36,75 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def _scope_filter(healthcare_region: HealthcareRegion) -> Q:
-    body_ids = list(Body.objects.filter(healthcare_region=healthcare_region).values_list("pk", flat=True))
-    meeting_ids = list(Meeting.objects.filter(body_id__in=body_ids).values_list("pk", flat=True))
-    person_ids = list(
-        Membership.objects.filter(body_id__in=body_ids)
+@dataclass(frozen=True)
+class HistorySource:
+    """One tracked model's events, and how to pick those of one sjukvårdsregion."""
+
+    event_model: str
+    scope: Callable[[HealthcareRegion], Q]
+
+
+_SOURCES: list[HistorySource] = []
+
+
+def register_history_source(event_model: str, scope: Callable[[HealthcareRegion], Q]) -> None:
+    """Show a tracked model's changes on the Historik page.
+
+    Apps that depend on `regions` register their models here (from AppConfig.ready),
+    so the page covers them without `regions` importing them.
+    """
+    if all(source.event_model != event_model for source in _SOURCES):
+        _SOURCES.append(HistorySource(event_model, scope))
+
+
+def _ids(queryset) -> list[int]:
+    return list(queryset.order_by().values_list("pk", flat=True))
+
+
+def _body_ids(hr):
+    return _ids(Body.objects.filter(healthcare_region=hr))
+
+
+def _meeting_ids(hr):
+    return _ids(Meeting.objects.filter(body__healthcare_region=hr))
+
+
+def _person_ids(hr):
+    return list(
+        Membership.objects.filter(body__healthcare_region=hr)
         .order_by()
         .values_list("person_id", flat=True)
         .distinct()
     )
-    return (
-        Q(pgh_model="regions.HealthcareRegionEvent", pgh_obj_id=str(healthcare_region.pk))
-        | Q(pgh_model="regions.RegionEvent", pgh_data__healthcare_region_id=healthcare_region.pk)
-        | Q(pgh_model="regions.BodyEvent", pgh_data__healthcare_region_id=healthcare_region.pk)
-        | Q(pgh_model="regions.MembershipEvent", pgh_data__body_id__in=body_ids)
-        | Q(pgh_model="regions.MeetingEvent", pgh_data__body_id__in=body_ids)
-        | Q(pgh_model="regions.AgendaItemEvent", pgh_data__meeting_id__in=meeting_ids)
-        | Q(pgh_model="regions.DecisionEvent", pgh_data__meeting_id__in=meeting_ids)
-        | Q(pgh_model="regions.PersonEvent", pgh_obj_id__in=[str(pk) for pk in person_ids])
-    )
+
+
+def by_field(field: str) -> Callable[[HealthcareRegion], Q]:
+    """Events whose row has `field` equal to the sjukvårdsregion's id."""
+    return lambda hr: Q(**{f"pgh_data__{field}": hr.pk})
+
+
+def by_parent(field: str, parent_ids: Callable[[HealthcareRegion], list[int]]):
+    """Events whose row points (`field`) at one of the sjukvårdsregion's parent rows."""
+    return lambda hr: Q(**{f"pgh_data__{field}__in": parent_ids(hr)})
+
+
+register_history_source("regions.HealthcareRegionEvent", lambda hr: Q(pgh_obj_id=str(hr.pk)))
+register_history_source("regions.RegionEvent", by_field("healthcare_region_id"))
+register_history_source("regions.BodyEvent", by_field("healthcare_region_id"))
+register_history_source("regions.MembershipEvent", by_parent("body_id", _body_ids))
+register_history_source("regions.MeetingEvent", by_parent("body_id", _body_ids))
+register_history_source("regions.AgendaItemEvent", by_parent("meeting_id", _meeting_ids))
+register_history_source("regions.DecisionEvent", by_parent("meeting_id", _meeting_ids))
+register_history_source(
+    "regions.PersonEvent", lambda hr: Q(pgh_obj_id__in=[str(pk) for pk in _person_ids(hr)])
+)
+
+
+def _scope_filter(healthcare_region: HealthcareRegion) -> Q:
+    query = Q(pk__in=[])
+    for source in _SOURCES:
+        query |= Q(pgh_model=source.event_model) & source.scope(healthcare_region)
+    return query
 
 
 def _display(model, field_name: str, value) -> str:
@@ -93,11 +144,7 @@ def governance_history(
 ) -> list[HistoryEntry]:
     """Changes to the sjukvårdsregion's governance data, newest first, one page at a time."""
     events = list(
-        MiddlewareEvents.objects.across(
-            "regions.HealthcareRegionEvent", "regions.RegionEvent", "regions.BodyEvent",
-            "regions.PersonEvent", "regions.MembershipEvent", "regions.MeetingEvent",
-            "regions.AgendaItemEvent", "regions.DecisionEvent",
-        )
+        MiddlewareEvents.objects.across(*(source.event_model for source in _SOURCES))
         .filter(_scope_filter(healthcare_region))
         .order_by("-pgh_created_at", "-pgh_id")[offset : offset + limit]
     )

@@ -202,3 +202,14 @@ def test_indicator_values_are_written_and_replaced_per_region_and_year(mellansve
                                    rows=[services.ValueRow(uppsala, 2023, Decimal("72"))])
     assert IndicatorValue.objects.get().value == Decimal("72")
 
+
+
+def test_changes_to_groups_are_shown_on_the_historik_page(client, kansli, mellansverige):
+    from django.urls import reverse
+
+    from tests.knowledge.factories import RegionalGroupFactory
+
+    RegionalGroupFactory(healthcare_region=mellansverige, name="RSG Historiktest")
+    client.force_login(kansli)
+    page = client.get(reverse("regions:history", kwargs={"hr": "mellansverige"})).content.decode()
+    assert "RSG Historiktest" in page
