@@ -109,6 +109,10 @@ class MembershipForm(ConcurrencyMixin, forms.ModelForm):
     last_name = forms.CharField(label=_("Efternamn (ny person)"), max_length=100, required=False)
     title = forms.CharField(label=_("Titel eller uppdrag (ny person)"), max_length=200, required=False)
 
+    # The new person's name right below the list it replaces, as the list's empty choice says.
+    field_order = ["person", "first_name", "last_name", "title", "region", "role", "starts_on",
+                   "ends_on"]
+
     class Meta:
         model = Membership
         fields = ["person", "region", "role", "starts_on", "ends_on"]

@@ -4,16 +4,18 @@ The rows are written by database triggers (django-pghistory), so changes made by
 bulk writes, the admin or a shell are recorded as well as those from the pages.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import MiddlewareEvents
 
-from regions.models import Body, HealthcareRegion, Meeting, Membership, User
+from regions.models import Body, Decision, HealthcareRegion, Meeting, Membership, Person, User
 
 HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 LABELS = {"insert": _("Skapad"), "update": _("Ändrad"), "delete": _("Borttagen")}
@@ -107,36 +109,68 @@ def _scope_filter(healthcare_region: HealthcareRegion) -> Q:
     return query
 
 
-def _display(model, field_name: str, value) -> str:
-    if value is None or value == "":
-        return "–"
+def _foreign_key(model, name: str):
     try:
-        field = model._meta.get_field(field_name.removesuffix("_id"))
-    except Exception:
+        field = model._meta.get_field(name.removesuffix("_id"))
+    except FieldDoesNotExist:
+        return None
+    return field if field.many_to_one else None
+
+
+class _Names:
+    """What the rows of a page of events point at, by name, in one query per kind of row."""
+
+    def __init__(self, events):
+        wanted = defaultdict(set)
+        for event in events:
+            model = apps.get_model(event.pgh_obj_model)
+            values = list((event.pgh_data or {}).items())
+            values += [(name, v) for name, pair in (event.pgh_diff or {}).items() for v in pair]
+            for name, value in values:
+                field = _foreign_key(model, name)
+                if field is not None and value is not None:
+                    wanted[field.related_model].add(value)
+        self._names = {}
+        for related, ids in wanted.items():
+            joins = [f.name for f in related._meta.fields if f.many_to_one]
+            rows = related._default_manager.select_related(*joins).in_bulk(ids)
+            self._names[related] = {pk: str(row) for pk, row in rows.items()}
+
+    def display(self, model, name: str, value) -> str:
+        if value is None or value == "":
+            return "–"
+        field = _foreign_key(model, name)
+        if field is not None:
+            return self._names.get(field.related_model, {}).get(value, f"#{value} ({_('borttagen')})")
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return str(value)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return str(_("ja") if value else _("nej"))
         return str(value)
-    if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("ja") if value else _("nej")
-    return str(value)
+
+    def object_label(self, model, data: dict) -> str:
+        if model is Person:
+            return f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
+        if model is Decision:
+            return f"§ {data.get('paragraph')} {data.get('title', '')}"
+        if "person_id" in data and "role" in data:
+            return f"{self.display(model, 'person_id', data['person_id'])}, " \
+                   f"{self.display(model, 'role', data['role']).lower()}"
+        for key in ("title", "name"):
+            if data.get(key):
+                return data[key]
+        return f"#{data.get('id')}"
 
 
 def _field_label(model, field_name: str) -> str:
     try:
         return str(model._meta.get_field(field_name.removesuffix("_id")).verbose_name)
-    except Exception:
+    except FieldDoesNotExist:
         return field_name
-
-
-def _object_label(model, data: dict) -> str:
-    for key in ("title", "name"):
-        if data.get(key):
-            return data[key]
-    if model.__name__ == "Person":
-        return f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
-    if model.__name__ == "Decision":
-        return f"§ {data.get('paragraph')} {data.get('title', '')}"
-    return f"#{data.get('id')}"
 
 
 def governance_history(
@@ -150,13 +184,15 @@ def governance_history(
     )
     user_ids = {(e.pgh_context or {}).get("user") for e in events} - {None}
     users = {u.pk: str(u) for u in User.objects.filter(pk__in=user_ids)}
+    names = _Names(events)
     entries = []
     for event in events:
         model = apps.get_model(event.pgh_obj_model)
         data = event.pgh_data or {}
         if event.pgh_label == "update" and event.pgh_diff:
             changes = [
-                Change(_field_label(model, name), _display(model, name, old), _display(model, name, new))
+                Change(_field_label(model, name), names.display(model, name, old),
+                       names.display(model, name, new))
                 for name, (old, new) in event.pgh_diff.items()
                 if name not in HIDDEN_FIELDS
             ]
@@ -164,8 +200,9 @@ def governance_history(
                 continue
         else:
             changes = [
-                Change(_field_label(model, name), "" if event.pgh_label == "insert" else _display(model, name, value),
-                       _display(model, name, value) if event.pgh_label == "insert" else "")
+                Change(_field_label(model, name),
+                       "" if event.pgh_label == "insert" else names.display(model, name, value),
+                       names.display(model, name, value) if event.pgh_label == "insert" else "")
                 for name, value in data.items()
                 if name not in HIDDEN_FIELDS and value not in (None, "")
             ]
@@ -175,7 +212,7 @@ def governance_history(
             who=users.get(user_id, _("systemet") if user_id is None else f"#{user_id}"),
             action=str(LABELS.get(event.pgh_label, event.pgh_label)),
             what=str(model._meta.verbose_name).capitalize(),
-            object_label=_object_label(model, data),
+            object_label=names.object_label(model, data),
             changes=changes,
         ))
     return entries

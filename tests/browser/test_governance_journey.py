@@ -249,8 +249,6 @@ def test_kansli_adds_a_membership_and_the_change_shows_in_the_history(
     check_a11y(page, "historik")
 
 
-@pytest.mark.xfail(reason="regions/history.py _object_label names a Person by its title "
-                          "(job title) before its name", strict=False)
 def test_history_names_a_new_person_by_their_name(page, visit, live_server, mellansverige, kansli):
     login(page, live_server, "kansli", PASSWORD)
     visit(page, f"{BOARD_PATH}uppdrag/nytt/", "nytt-uppdrag")
@@ -287,8 +285,6 @@ def test_user_with_roles_in_two_healthcare_regions_switches_between_them(
     check_a11y(page, "sodra")
 
 
-@pytest.mark.xfail(reason="base.html shows the Historik footer link to every logged-in user; "
-                          "the page answers 404 to those without view_internal", strict=False)
 def test_history_link_is_shown_only_to_those_who_may_read_the_history(
     page, visit, live_server, mellansverige, kansli_sodra
 ):

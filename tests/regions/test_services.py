@@ -220,3 +220,19 @@ def test_body_kind_choices_cover_the_seeds_bodies():
     assert {k for k, _ in Body.Kind.choices} == {
         "board", "working_committee", "management", "secretariat", "directors", "working_group"
     }
+
+
+def test_history_names_people_and_related_rows_instead_of_ids(board, kansli, uppsala, mellansverige):
+    person = services.person_create(actor=kansli, first_name="Karin", last_name="Exempelsson",
+                                    title="Regionråd")
+    services.membership_create(actor=kansli, body=board, person=person, region=uppsala,
+                               role=Membership.Role.DEPUTY, starts_on=datetime.date(2025, 1, 1))
+    entries = governance_history(mellansverige)
+    created_person = next(e for e in entries if e.what == "Person")
+    assert created_person.object_label == "Karin Exempelsson"
+    membership = next(e for e in entries if e.what == "Uppdrag")
+    assert membership.object_label == "Karin Exempelsson, ersättare"
+    shown = {c.field: c.after for c in membership.changes}
+    assert shown["organ"] == "Samverkansnämnden"
+    assert shown["representerar"] == "Region Uppsala"
+    assert shown["roll"] == "Ersättare"
