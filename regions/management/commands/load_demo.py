@@ -32,7 +32,8 @@ class Command(BaseCommand):
     help = "Läser in demodata från fixtures/ och skapar en demoanvändare per roll."
 
     def handle(self, *args, **options):
-        call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", verbosity=0)
+        call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
+                     verbosity=0)
         with transaction.atomic():
             for username, first, last, roles, staff in DEMO_USERS:
                 user, _ = User.objects.update_or_create(

@@ -1,0 +1,51 @@
+import pytest
+from django.core.management import call_command
+
+from plans.models import Activity, ActivityPlan, FocusArea, OperationalPlan, PlanState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
+                 verbosity=0)
+
+
+def test_mellansveriges_verksamhetsplan_has_its_introduction_and_15_points(demo):
+    plan = OperationalPlan.objects.get(healthcare_region__slug="mellansverige")
+    assert plan.period == "2021–2024"
+    assert plan.state == PlanState.DECIDED
+    assert (plan.decision.meeting.date.isoformat(), plan.decision.paragraph) == ("2020-10-02", 41)
+    assert "Avtal om samverkan i Sjukvårdsregion Mellan" in plan.introduction
+    goals = [g.text for s in plan.sections.all() for g in s.goals.all()]
+    assert len(goals) == 15
+    assert goals[0].startswith("Följa upp Avtal om sjukvårdsregional samverkan")
+    assert goals[-1] == "Öka samverkan för att utveckla den Nära vården."
+
+
+def test_the_aktivitetsplan_2023_has_every_activity_of_seed_002_under_its_focus_area(demo):
+    plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
+    assert plan.state == PlanState.DRAFT
+    assert [f.name for f in FocusArea.objects.filter(activity_plan=plan)] == [
+        "Verksamhet och utveckling", "Kunskapsstyrning", "Utbildning och kompetensförsörjning",
+        "Digitalisering och e-hälsa", "Övriga samverkansfrågor som löpande initieras och hanteras",
+    ]
+    activities = Activity.objects.filter(focus_area__activity_plan=plan)
+    assert activities.count() == 21
+    production = activities.get(title="Utveckla och stärka produktionssamarbetet i sjukvårdsregionen")
+    assert production.responsible_body.name == "Produktionsplaneringsgruppen"
+    follow_up = activities.get(title__startswith="Uppföljning och analys av medicinska resultat")
+    assert follow_up.responsible_group.name == "Uppföljning och analys"
+
+
+def test_sodras_verksamhetsplan_follows_the_agreements_paragraphs(demo):
+    plan = OperationalPlan.objects.get(healthcare_region__slug="sodra")
+    assert plan.decision.pk == 5
+    numbers = [s.number for s in plan.sections.all()]
+    assert numbers[0] == "2" and numbers[-1] == "8.8"
+    assert len(numbers) == 15
+    knowledge = plan.sections.get(number="8.3")
+    assert knowledge.heading == "KUNSKAPSSTYRNING"
+    assert knowledge.agreement_text.startswith("<p>Sveriges samtliga regioner")
+    assert knowledge.goals.count() == 6
