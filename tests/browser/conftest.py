@@ -19,11 +19,6 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from regions.models import HealthcareRegion
 
-# Playwright's sync API runs an asyncio event loop in this thread, and Django refuses
-# ORM calls from a thread with a running loop. The tests call the ORM only between
-# browser steps, never concurrently with them, so the check can be relaxed here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -64,12 +59,25 @@ def pytest_runtest_makereport(item, call):
 # Browser, contexts, pages ------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    # Playwright's sync API runs an asyncio event loop in this thread, and Django refuses
+    # ORM calls from a thread with a running loop. The tests call the ORM only between
+    # browser steps, never concurrently with them, so the check is relaxed while the
+    # browser runs, and only then: the loop and the setting end with this package.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                        headless=True)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

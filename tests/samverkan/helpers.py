@@ -22,7 +22,9 @@ def clean_environment(**overrides: str) -> dict[str, str]:
     env = {
         key: value for key, value in os.environ.items()
         if key not in names and key.removesuffix("_FILE") not in names
-        and key != "DJANGO_SETTINGS_MODULE"
+        # Django's own switches of the test process (the browser tests relax async
+        # safety) are not the deployment's either.
+        and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     # Keep the services the test run uses, so nothing here touches someone else's.
     for name in ("DATABASE_URL", "REDIS_URL", "CACHE_URL", "CELERY_QUEUE"):
