@@ -398,6 +398,6 @@ def search(request, hr):
     healthcare_region = _healthcare_region(request, hr)
     q = request.GET.get("q", "").strip()[:200]
     return render(request, "knowledge/search.html", {
-        "healthcare_region": healthcare_region, "q": q,
+        "healthcare_region": healthcare_region, "q": q, "header_search_q": q,
         "hits": knowledge_search(request.user, healthcare_region, q) if q else [],
     })

@@ -323,3 +323,32 @@ def test_an_ended_member_is_not_listed(client, rsg, dalarna):
     GroupMembershipFactory(group=rsg, region=dalarna, person__last_name="Avgången",
                            ends_on=datetime.date(2024, 1, 1))
     assert "Avgången" not in client.get(rsg.get_absolute_url()).content.decode()
+
+# Header search -----------------------------------------------------------------------
+
+
+def _header_search(page: str) -> str:
+    start = page.index('<form class="header-search"')
+    return page[start:page.index("</form>", start)]
+
+
+def test_the_header_has_a_search_form_pointing_to_the_search_on_a_healthcare_region_page(
+    client, mellansverige
+):
+    page = client.get(reverse("regions:healthcare_region", kwargs=HR)).content.decode()
+    form = _header_search(page)
+    assert 'role="search"' in form and 'aria-label="Sök"' in form
+    assert f'action="{url("search")}"' in form and 'method="get"' in form
+    assert 'type="search"' in form and 'name="q"' in form
+    assert '<label class="visually-hidden" for="header-search-q">' in form
+    assert '<button type="submit" class="header-search__button">Sök</button>' in form
+
+
+def test_the_header_search_is_absent_outside_a_healthcare_region(client, mellansverige):
+    assert 'class="header-search"' not in client.get(reverse("start")).content.decode()
+
+
+def test_the_search_results_page_shows_the_query_in_the_header_box(client, mellansverige):
+    page = client.get(url("search"), {"q": "cancer <b>"}).content.decode()
+    assert 'value="cancer &lt;b&gt;"' in _header_search(page)
+
