@@ -6,9 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import (
     CouncilRole,
+    Goal,
     GroupKind,
     GroupRole,
+    Hosting,
+    Indicator,
     KnowledgeCouncil,
+    PatientPromise,
     RegionalGroup,
 )
 from knowledge.selectors import kind_names, regions_of
@@ -141,3 +145,47 @@ class IndicatorUploadForm(forms.Form):
 class MembershipEndForm(forms.Form):
     ends_on = forms.DateField(label=_("Sista dag på uppdraget"), widget=DateInput())
 
+
+
+class GoalForm(ConcurrencyMixin, forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = ["title", "program_area", "promise", "description", "is_published"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, healthcare_region: HealthcareRegion, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this sjukvårdsregion's rows are choices: a forged id is "not a valid choice".
+        self.fields["program_area"].queryset = RegionalGroup.objects.filter(
+            healthcare_region=healthcare_region,
+            kind__in=[GroupKind.PROGRAM_AREA, GroupKind.CANCER_CENTRE])
+        self.fields["program_area"].empty_label = _("Inget programområde")
+        self.fields["promise"].queryset = PatientPromise.objects.filter(
+            healthcare_region=healthcare_region)
+        self.fields["promise"].empty_label = _("Inget löfte")
+
+
+class IndicatorForm(ConcurrencyMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "higher_is_better", "target", "source"]
+        localized_fields = ["target"]
+        help_texts = {"target": _("Lämnas tomt om indikatorn saknar målvärde. Decimaler skrivs "
+                                  "med komma, t.ex. 72,5.")}
+
+
+class HostingForm(forms.ModelForm):
+    class Meta:
+        model = Hosting
+        fields = ["program_area", "starts_on", "ends_on", "note"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program_area"].empty_label = _("Välj programområde")
+        self.initial.setdefault("starts_on", timezone.localdate())
+
+    def _post_clean(self):
+        # The healthcare region is not a field here, so the model cannot be validated yet;
+        # the service validates it whole.
+        pass

@@ -16,11 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from knowledge.models import (
+    Goal,
     GroupKind,
+    Hosting,
     Indicator,
     IndicatorValue,
     KnowledgeCouncil,
     KnowledgeCouncilMembership,
+    NationalProgramArea,
     RegionalGroup,
     RegionalGroupMembership,
 )
@@ -46,6 +49,11 @@ CONSTRAINT_MESSAGES = {
         "person", "Personen har redan ett uppdrag i kunskapsrådet under den perioden."),
     "knowledgecouncil_unique_name_per_healthcare_region": (
         "name", "Det finns redan ett kunskapsråd med det namnet."),
+    "hosting_one_host_at_a_time": (
+        "program_area", "Programområdet har redan en värdsjukvårdsregion under den perioden."),
+    "groupmembership_ends_after_start": ("ends_on", "Slutdatumet kan inte vara före startdatumet."),
+    "councilmembership_ends_after_start": ("ends_on", "Slutdatumet kan inte vara före startdatumet."),
+    "hosting_ends_after_start": ("ends_on", "Slutdatumet kan inte vara före startdatumet."),
 }
 
 
@@ -165,13 +173,17 @@ def group_membership_create(*, actor: User | None, group: RegionalGroup, person:
 def group_membership_end(*, actor: User | None, membership: RegionalGroupMembership,
                          ends_on: datetime.date) -> RegionalGroupMembership:
     """End a term on a date (its last day)."""
+    with transaction.atomic(), _history_context(actor):
+        return _end_term(RegionalGroupMembership, membership, ends_on)
+
+
+def _end_term(model, membership, ends_on: datetime.date):
     if ends_on < membership.starts_on:
         raise ValidationError({"ends_on": _("Uppdraget kan inte sluta före det började (%(date)s).")
                                % {"date": membership.starts_on.isoformat()}})
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(RegionalGroupMembership, membership.pk, None)
-        current.ends_on = ends_on
-        return _save(current)
+    current = _lock_unchanged(model, membership.pk, None)
+    current.ends_on = ends_on
+    return _save(current)
 
 
 # Councils ----------------------------------------------------------------------------
@@ -203,6 +215,95 @@ def council_membership_create(*, actor: User | None, council: KnowledgeCouncil, 
         _check_region(council.healthcare_region_id, region, council.healthcare_region.name)
         return _save(KnowledgeCouncilMembership(council=council, person=person, region=region,
                                                 role=role, starts_on=starts_on, ends_on=ends_on))
+
+
+def council_membership_end(*, actor: User | None, membership: KnowledgeCouncilMembership,
+                           ends_on: datetime.date) -> KnowledgeCouncilMembership:
+    """End a term in a kunskapsråd on a date (its last day)."""
+    with transaction.atomic(), _history_context(actor):
+        return _end_term(KnowledgeCouncilMembership, membership, ends_on)
+
+
+# Värdskap ----------------------------------------------------------------------------
+
+
+def hosting_create(*, actor: User | None, healthcare_region: HealthcareRegion,
+                   program_area: NationalProgramArea, starts_on: datetime.date,
+                   ends_on: datetime.date | None = None, note: str = "") -> Hosting:
+    """Record that the sjukvårdsregion hosts a national programme area from a date.
+
+    An NPO has one host at a time: a period overlapping another host's is refused.
+    """
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("Slutdatumet kan inte vara före startdatumet.")})
+    with transaction.atomic(), _history_context(actor):
+        return _save(Hosting(program_area=program_area, healthcare_region=healthcare_region,
+                             starts_on=starts_on, ends_on=ends_on, note=note.strip()))
+
+
+# Goals and indicators ----------------------------------------------------------------
+
+GOAL_FIELDS = ("program_area", "promise", "title", "description", "is_published", "position")
+INDICATOR_FIELDS = ("name", "unit", "higher_is_better", "target", "source")
+
+
+def _check_fields(fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields {unknown}")
+
+
+def _check_goal(goal: Goal):
+    errors = {}
+    hr_id = goal.healthcare_region_id
+    if goal.program_area_id and goal.program_area.healthcare_region_id != hr_id:
+        errors["program_area"] = _("Programområdet tillhör en annan sjukvårdsregion.")
+    if goal.promise_id and goal.promise.healthcare_region_id != hr_id:
+        errors["promise"] = _("Löftet tillhör en annan sjukvårdsregion.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def goal_create(*, actor: User | None, healthcare_region: HealthcareRegion, title: str,
+                **fields) -> Goal:
+    """Create a measurable goal of the sjukvårdsregion (kansli)."""
+    _check_fields(fields, GOAL_FIELDS)
+    goal = Goal(healthcare_region=healthcare_region, title=title.strip(), **fields)
+    with transaction.atomic(), _history_context(actor):
+        _check_goal(goal)
+        return _save(goal)
+
+
+def goal_update(*, actor: User | None, goal: Goal, fields: dict,
+                expected_updated_at: datetime.datetime | None = None) -> Goal:
+    """Change a goal; refused if someone else saved it since the editor loaded it."""
+    _check_fields(fields, GOAL_FIELDS)
+    with transaction.atomic(), _history_context(actor):
+        current = _lock_unchanged(Goal, goal.pk, expected_updated_at)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.title = current.title.strip()
+        _check_goal(current)
+        return _save(current)
+
+
+def indicator_create(*, actor: User | None, goal: Goal, name: str, unit: str,
+                     **fields) -> Indicator:
+    """Add an indicator to a goal."""
+    _check_fields(fields, INDICATOR_FIELDS)
+    with transaction.atomic(), _history_context(actor):
+        return _save(Indicator(goal=goal, name=name.strip(), unit=unit.strip(), **fields))
+
+
+def indicator_update(*, actor: User | None, indicator: Indicator, fields: dict,
+                     expected_updated_at: datetime.datetime | None = None) -> Indicator:
+    """Change an indicator's name, unit, direction, target or source."""
+    _check_fields(fields, INDICATOR_FIELDS)
+    with transaction.atomic(), _history_context(actor):
+        current = _lock_unchanged(Indicator, indicator.pk, expected_updated_at)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        return _save(current)
 
 
 # Indicator values --------------------------------------------------------------------

@@ -14,12 +14,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from knowledge import charts, imports, selectors, services
 from knowledge.forms import (
     CouncilForm,
     CouncilMembershipForm,
+    GoalForm,
     GroupMembershipForm,
+    HostingForm,
+    IndicatorForm,
     IndicatorUploadForm,
     IndicatorValueForm,
     MandateForm,
@@ -301,6 +305,53 @@ def council_membership_create(request, hr, pk):
     })
 
 
+@login_required
+def council_membership_end(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    membership = selectors.council_membership_for_user(request.user, healthcare_region, pk)
+    form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.council_membership_end(
+            actor=request.user, membership=membership, ends_on=data["ends_on"]))
+        if saved:
+            messages.success(request, _("Uppdraget för %(p)s avslutas %(d)s.")
+                             % {"p": membership.person, "d": saved.ends_on.isoformat()})
+            return redirect(membership.council)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Avsluta uppdrag: %(p)s, %(role)s i %(council)s") % {
+            "p": membership.person, "role": membership.get_role_display().lower(),
+            "council": membership.council.name},
+        "back_url": membership.council.get_absolute_url(), "submit_label": _("Avsluta uppdraget"),
+    })
+
+
+# Värdskap ----------------------------------------------------------------------------
+
+
+@login_required
+def hosting_create(request, hr):
+    """Record that this sjukvårdsregion hosts a national programme area (its kansli)."""
+    healthcare_region = _healthcare_region(request, hr)
+    selectors.require_manage(request.user, healthcare_region)
+    form = HostingForm(form_data(request))
+    if request.method == "POST":
+        hosting = _save_form(form, lambda data: services.hosting_create(
+            actor=request.user, healthcare_region=healthcare_region,
+            program_area=data["program_area"], starts_on=data["starts_on"],
+            ends_on=data["ends_on"], note=data["note"]))
+        if hosting:
+            messages.success(request, _("Värdskapet för %(npo)s har sparats.")
+                             % {"npo": hosting.program_area.name})
+            return redirect(_section_url(healthcare_region))
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Nytt värdskap för %(hr)s") % {"hr": healthcare_region.short_name},
+        "subtitle": _("Ett nationellt programområde har en värdsjukvårdsregion åt gången."),
+        "back_url": _section_url(healthcare_region), "submit_label": _("Spara värdskapet"),
+    })
+
+
 # Promises and goals ------------------------------------------------------------------
 
 
@@ -309,6 +360,7 @@ def goals(request, hr):
     promises, loose = selectors.promises_with_goals(request.user, healthcare_region)
     return render(request, "knowledge/goals.html", {
         "healthcare_region": healthcare_region, "promises": promises, "loose_goals": loose,
+        "can_manage": selectors.can_manage(request.user, healthcare_region),
     })
 
 
@@ -340,6 +392,94 @@ def goal_detail(request, hr, pk):
     return render(request, "knowledge/goal_detail.html", {
         "healthcare_region": healthcare_region, "goal": goal, "indicators": indicators,
         "can_manage": selectors.can_manage(request.user, healthcare_region),
+    })
+
+
+GOAL_CONFLICT = gettext_lazy("Någon annan har ändrat målet medan du redigerade. Den sparade versionen "
+                  "visas nedan; dina ändringar finns kvar i formuläret. Spara igen för att "
+                  "ersätta den.")
+INDICATOR_CONFLICT = gettext_lazy("Någon annan har ändrat indikatorn medan du redigerade. Den sparade "
+                       "versionen visas nedan; dina ändringar finns kvar i formuläret. Spara "
+                       "igen för att ersätta den.")
+
+
+def _goals_url(healthcare_region):
+    return reverse("knowledge:goals", kwargs={"hr": healthcare_region.slug})
+
+
+@login_required
+def goal_create(request, hr):
+    healthcare_region = _healthcare_region(request, hr)
+    selectors.require_manage(request.user, healthcare_region)
+    form = GoalForm(form_data(request), healthcare_region=healthcare_region)
+    if request.method == "POST":
+        goal = _save_form(form, lambda data: services.goal_create(
+            actor=request.user, healthcare_region=healthcare_region,
+            **{k: data[k] for k in GoalForm.Meta.fields}))
+        if goal:
+            messages.success(request, _("Målet har skapats."))
+            return redirect(goal)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form, "title": _("Nytt mål"),
+        "back_url": _goals_url(healthcare_region), "submit_label": _("Skapa målet"),
+    })
+
+
+@login_required
+def goal_update(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    goal = selectors.goal_for_user(request.user, healthcare_region, pk, change=True)
+    form = GoalForm(form_data(request), instance=goal, healthcare_region=healthcare_region)
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.goal_update(
+            actor=request.user, goal=goal, fields={k: data[k] for k in GoalForm.Meta.fields},
+            expected_updated_at=form.expected_version()), conflict_message=GOAL_CONFLICT)
+        if saved:
+            messages.success(request, _("Målet har sparats."))
+            return redirect(saved)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Ändra målet %(title)s") % {"title": goal.title},
+        "back_url": goal.get_absolute_url(), "submit_label": _("Spara"),
+    })
+
+
+@login_required
+def indicator_create(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    goal = selectors.goal_for_user(request.user, healthcare_region, pk, change=True)
+    form = IndicatorForm(form_data(request))
+    if request.method == "POST":
+        indicator = _save_form(form, lambda data: services.indicator_create(
+            actor=request.user, goal=goal, **{k: data[k] for k in IndicatorForm.Meta.fields}))
+        if indicator:
+            messages.success(request, _("Indikatorn %(name)s har lagts till.")
+                             % {"name": indicator.name})
+            return redirect(goal)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Ny indikator för %(goal)s") % {"goal": goal.title},
+        "back_url": goal.get_absolute_url(), "submit_label": _("Lägg till indikatorn"),
+    })
+
+
+@login_required
+def indicator_update(request, hr, pk):
+    healthcare_region = _healthcare_region(request, hr)
+    indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
+    form = IndicatorForm(form_data(request), instance=indicator)
+    if request.method == "POST":
+        saved = _save_form(form, lambda data: services.indicator_update(
+            actor=request.user, indicator=indicator,
+            fields={k: data[k] for k in IndicatorForm.Meta.fields},
+            expected_updated_at=form.expected_version()), conflict_message=INDICATOR_CONFLICT)
+        if saved:
+            messages.success(request, _("Indikatorn har sparats."))
+            return redirect(indicator.goal)
+    return render(request, FORM_PAGE, {
+        "healthcare_region": healthcare_region, "form": form,
+        "title": _("Ändra indikatorn %(name)s") % {"name": indicator.name},
+        "back_url": indicator.goal.get_absolute_url(), "submit_label": _("Spara"),
     })
 
 

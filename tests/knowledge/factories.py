@@ -10,6 +10,7 @@ from knowledge.models import (
     Indicator,
     IndicatorValue,
     KnowledgeCouncil,
+    KnowledgeCouncilMembership,
     NationalGroup,
     NationalProgramArea,
     PatientPromise,
@@ -72,6 +73,18 @@ class GroupMembershipFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(
         RegionFactory, healthcare_region=factory.SelfAttribute("..group.healthcare_region"))
     role = GroupRole.MEMBER
+    starts_on = datetime.date(2023, 1, 1)
+
+
+class CouncilMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnowledgeCouncilMembership
+
+    council = factory.SubFactory(KnowledgeCouncilFactory)
+    person = factory.SubFactory(PersonFactory)
+    region = factory.SubFactory(
+        RegionFactory, healthcare_region=factory.SelfAttribute("..council.healthcare_region"))
+    role = "ledamot"
     starts_on = datetime.date(2023, 1, 1)
 
 

@@ -11,13 +11,14 @@ import pytest
 from knowledge.models import GroupKind, GroupRole
 from tests.factories import PersonFactory
 from tests.knowledge.factories import (
+    CouncilMembershipFactory,
     GoalFactory,
     GroupMembershipFactory,
     IndicatorFactory,
     KnowledgeCouncilFactory,
     RegionalGroupFactory,
 )
-from tests.permission_columns import KANSLI_ONLY, PUBLIC, write
+from tests.permission_columns import INSIDERS, KANSLI_ON_HIDDEN, KANSLI_ONLY, PUBLIC, write
 
 
 @pytest.fixture
@@ -29,18 +30,22 @@ def knowledge_objects(mellansverige, uppsala, group_lead):
                                   starts_on=datetime.date(2020, 1, 1))
     other = RegionalGroupFactory(healthcare_region=mellansverige, name="Tandvård")
     goal = GoalFactory(healthcare_region=mellansverige, program_area=other)
+    council = KnowledgeCouncilFactory(healthcare_region=mellansverige)
     return {
         "kgroup": group.pk,
         "kgroup_other": other.pk,
         "kmember": lead.pk,
-        "council": KnowledgeCouncilFactory(healthcare_region=mellansverige).pk,
-        "goal": goal.pk,
-        "indicator": IndicatorFactory(goal=goal).pk,
+        "council": council.pk,
+        "kcmember": CouncilMembershipFactory(council=council, region=uppsala).pk,
+        "kgoal": goal.pk,
+        "kgoal_hidden": GoalFactory(healthcare_region=mellansverige, is_published=False).pk,
+        "kindicator": IndicatorFactory(goal=goal).pk,
     }
 
 
 KWARG_NAMES = {"kgroup": "pk", "kgroup_other": "pk", "kmember": "pk", "council": "pk",
-               "goal": "pk", "indicator": "pk"}
+               "kcmember": "pk", "kgoal": "pk", "kgoal_hidden": "pk",
+               "kindicator": "pk"}
 
 ROWS = [
     ("knowledge:national", ("hr",), "get", PUBLIC),
@@ -56,11 +61,27 @@ ROWS = [
     ("knowledge:council_create", ("hr",), "get", KANSLI_ONLY),
     ("knowledge:council_membership_create", ("hr", "council"), "get", KANSLI_ONLY),
     ("knowledge:goals", ("hr",), "get", PUBLIC),
-    ("knowledge:goal", ("hr", "goal"), "get", PUBLIC),
-    ("knowledge:indicator_value_create", ("hr", "indicator"), "get", KANSLI_ONLY),
-    ("knowledge:indicator_upload", ("hr", "indicator"), "get", KANSLI_ONLY),
+    ("knowledge:goal", ("hr", "kgoal"), "get", PUBLIC),
+    ("knowledge:indicator_value_create", ("hr", "kindicator"), "get", KANSLI_ONLY),
+    ("knowledge:indicator_upload", ("hr", "kindicator"), "get", KANSLI_ONLY),
+    ("knowledge:council_membership_end", ("hr", "kcmember"), "get", KANSLI_ONLY),
+    ("knowledge:hosting_create", ("hr",), "get", KANSLI_ONLY),
+    ("knowledge:goal_create", ("hr",), "get", KANSLI_ONLY),
+    ("knowledge:goal_update", ("hr", "kgoal"), "get", KANSLI_ONLY),
+    ("knowledge:goal", ("hr", "kgoal_hidden"), "get", INSIDERS),
+    ("knowledge:goal_update", ("hr", "kgoal_hidden"), "get", KANSLI_ON_HIDDEN),
+    ("knowledge:indicator_create", ("hr", "kgoal_hidden"), "get", KANSLI_ON_HIDDEN),
+    ("knowledge:indicator_create", ("hr", "kgoal"), "get", KANSLI_ONLY),
+    ("knowledge:indicator_update", ("hr", "kindicator"), "get", KANSLI_ONLY),
+    # An empty POST: the kansli is shown the form's errors (200), nothing is written.
+    ("knowledge:council_membership_end", ("hr", "kcmember"), "post", KANSLI_ONLY),
+    ("knowledge:hosting_create", ("hr",), "post", KANSLI_ONLY),
+    ("knowledge:goal_create", ("hr",), "post", KANSLI_ONLY),
+    ("knowledge:goal_update", ("hr", "kgoal"), "post", KANSLI_ONLY),
+    ("knowledge:indicator_create", ("hr", "kgoal"), "post", KANSLI_ONLY),
+    ("knowledge:indicator_update", ("hr", "kindicator"), "post", KANSLI_ONLY),
     ("knowledge:group_mandate", ("hr", "kgroup"), "post", write({**KANSLI_ONLY, "group_lead": 200})),
     ("knowledge:group_mandate", ("hr", "kgroup_other"), "post", write(KANSLI_ONLY)),
     ("knowledge:group_membership_create", ("hr", "kgroup"), "post", KANSLI_ONLY),
-    ("knowledge:indicator_upload", ("hr", "indicator"), "post", KANSLI_ONLY),
+    ("knowledge:indicator_upload", ("hr", "kindicator"), "post", KANSLI_ONLY),
 ]

@@ -9,12 +9,15 @@ from knowledge import selectors, services
 from knowledge.models import GroupKind, GroupRole, Hosting, IndicatorValue, RegionalGroup
 from tests.factories import PersonFactory
 from tests.knowledge.factories import (
+    CouncilMembershipFactory,
+    GoalFactory,
     GroupMembershipFactory,
     HostingFactory,
     IndicatorFactory,
     KnowledgeCouncilFactory,
     NationalGroupFactory,
     NationalProgramAreaFactory,
+    PatientPromiseFactory,
     RegionalGroupFactory,
 )
 
@@ -213,3 +216,68 @@ def test_changes_to_groups_are_shown_on_the_historik_page(client, kansli, mellan
     client.force_login(kansli)
     page = client.get(reverse("regions:history", kwargs={"hr": "mellansverige"})).content.decode()
     assert "RSG Historiktest" in page
+
+
+def test_ending_a_council_term_records_who_and_refuses_a_date_before_it_began(kansli, uppsala):
+    membership = CouncilMembershipFactory(council__healthcare_region=uppsala.healthcare_region,
+                                          region=uppsala, starts_on=datetime.date(2024, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        services.council_membership_end(actor=kansli, membership=membership,
+                                        ends_on=datetime.date(2023, 12, 31))
+    assert "ends_on" in error.value.error_dict
+    ended = services.council_membership_end(actor=kansli, membership=membership,
+                                            ends_on=datetime.date(2024, 12, 31))
+    assert ended.ends_on == datetime.date(2024, 12, 31)
+    assert ended.events.order_by("pgh_id").last().pgh_context.metadata["user"] == kansli.pk
+
+
+def test_a_hosting_overlapping_another_host_is_refused_in_swedish(mellansverige, sodra, kansli):
+    npo = NationalProgramAreaFactory()
+    HostingFactory(program_area=npo, healthcare_region=sodra, starts_on=datetime.date(2023, 1, 1),
+                   ends_on=datetime.date(2024, 12, 31))
+    with pytest.raises(ValidationError) as error:
+        services.hosting_create(actor=kansli, healthcare_region=mellansverige, program_area=npo,
+                                starts_on=datetime.date(2024, 6, 1))
+    assert error.value.message_dict == {
+        "program_area": ["Programområdet har redan en värdsjukvårdsregion under den perioden."]}
+    with pytest.raises(ValidationError) as error:
+        services.hosting_create(actor=kansli, healthcare_region=mellansverige, program_area=npo,
+                                starts_on=datetime.date(2026, 1, 1),
+                                ends_on=datetime.date(2025, 1, 1))
+    assert "ends_on" in error.value.error_dict
+    hosting = services.hosting_create(actor=kansli, healthcare_region=mellansverige,
+                                      program_area=npo, starts_on=datetime.date(2025, 1, 1))
+    assert hosting.events.get().pgh_context.metadata["user"] == kansli.pk
+    assert Hosting.objects.count() == 2
+
+
+def test_a_goal_may_not_use_a_programme_area_or_promise_of_another_healthcare_region(
+    mellansverige, sodra
+):
+    with pytest.raises(ValidationError) as error:
+        services.goal_create(actor=None, healthcare_region=mellansverige, title="Mål",
+                             program_area=RegionalGroupFactory(healthcare_region=sodra),
+                             promise=PatientPromiseFactory(healthcare_region=sodra))
+    assert set(error.value.error_dict) == {"program_area", "promise"}
+    goal = GoalFactory(healthcare_region=mellansverige)
+    with pytest.raises(ValidationError):
+        services.goal_update(actor=None, goal=goal,
+                             fields={"program_area": RegionalGroupFactory(healthcare_region=sodra)})
+    goal.refresh_from_db()
+    assert goal.program_area is None
+
+
+def test_a_goal_and_an_indicator_need_their_text_fields(mellansverige):
+    with pytest.raises(ValidationError) as error:
+        services.goal_create(actor=None, healthcare_region=mellansverige, title="  ")
+    assert "title" in error.value.error_dict
+    goal = GoalFactory(healthcare_region=mellansverige)
+    with pytest.raises(ValidationError) as error:
+        services.indicator_create(actor=None, goal=goal, name="", unit="")
+    assert set(error.value.error_dict) == {"name", "unit"}
+    indicator = services.indicator_create(actor=None, goal=goal, name="Andel", unit="%",
+                                          target=Decimal("80"))
+    with pytest.raises(services.ConcurrentEditError):
+        services.indicator_update(actor=None, indicator=indicator, fields={"target": None},
+                                  expected_updated_at=indicator.updated_at
+                                  - datetime.timedelta(seconds=1))

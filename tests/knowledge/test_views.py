@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
-from knowledge.models import GroupKind, GroupRole, IndicatorValue, RegionalGroup
+from knowledge.models import Goal, GroupKind, GroupRole, Hosting, IndicatorValue, RegionalGroup
 from tests.factories import RegionFactory
 from tests.knowledge.factories import (
+    CouncilMembershipFactory,
     GoalFactory,
     GroupMembershipFactory,
     HostingFactory,
@@ -324,6 +325,7 @@ def test_an_ended_member_is_not_listed(client, rsg, dalarna):
                            ends_on=datetime.date(2024, 1, 1))
     assert "Avgången" not in client.get(rsg.get_absolute_url()).content.decode()
 
+
 # Header search -----------------------------------------------------------------------
 
 
@@ -352,3 +354,206 @@ def test_the_search_results_page_shows_the_query_in_the_header_box(client, mella
     page = client.get(url("search"), {"q": "cancer <b>"}).content.decode()
     assert 'value="cancer &lt;b&gt;"' in _header_search(page)
 
+
+# Ending a council membership ---------------------------------------------------------
+
+
+@pytest.fixture
+def council_member(mellansverige, uppsala):
+    council = KnowledgeCouncilFactory(healthcare_region=mellansverige, name="Kirurgi och cancer")
+    return CouncilMembershipFactory(council=council, region=uppsala,
+                                    starts_on=datetime.date(2024, 1, 1),
+                                    person__first_name="Kim", person__last_name="Rådsson")
+
+
+def test_kansli_ends_a_council_membership_from_the_council_page(client, kansli, council_member):
+    client.force_login(kansli)
+    page = client.get(council_member.council.get_absolute_url()).content.decode()
+    end_url = url("council_membership_end", pk=council_member.pk)
+    assert f'href="{end_url}"' in page
+    response = client.post(end_url, {"ends_on": "2025-06-30"})
+    assert response.status_code == 302
+    assert response["Location"] == council_member.council.get_absolute_url()
+    council_member.refresh_from_db()
+    assert council_member.ends_on == datetime.date(2025, 6, 30)
+
+
+def test_ending_a_council_membership_without_a_date_or_before_it_began_writes_nothing(
+    client, kansli, council_member
+):
+    client.force_login(kansli)
+    end_url = url("council_membership_end", pk=council_member.pk)
+    page = client.post(end_url, {}).content.decode()
+    assert "Formuläret kunde inte sparas" in page and "Detta fält måste fyllas i." in page
+    page = client.post(end_url, {"ends_on": "2023-12-31"}).content.decode()
+    assert "Uppdraget kan inte sluta före det började (2024-01-01)." in page
+    council_member.refresh_from_db()
+    assert council_member.ends_on is None
+
+
+def test_a_council_membership_of_sodra_is_not_found_under_mellansverige(client, kansli, sodra):
+    other = CouncilMembershipFactory(council__healthcare_region=sodra)
+    client.force_login(kansli)
+    assert client.get(url("council_membership_end", pk=other.pk)).status_code == 404
+    assert client.post(url("council_membership_end", pk=other.pk),
+                       {"ends_on": "2025-01-01"}).status_code == 404
+    other.refresh_from_db()
+    assert other.ends_on is None
+
+
+# Goals and indicators ----------------------------------------------------------------
+
+
+@pytest.fixture
+def cancer(mellansverige):
+    return RegionalGroupFactory(healthcare_region=mellansverige, name="Cancersjukdomar")
+
+
+def test_kansli_creates_a_goal_under_a_promise_and_a_programme_area(client, kansli, cancer,
+                                                                    mellansverige):
+    promise = PatientPromiseFactory(healthcare_region=mellansverige)
+    client.force_login(kansli)
+    assert f'href="{url("goal_create")}"' in client.get(url("goals")).content.decode()
+    response = client.post(url("goal_create"), {
+        "title": " Behandling inom fyra veckor ", "program_area": cancer.pk,
+        "promise": promise.pk, "description": "Från remiss till behandling.",
+        "is_published": "on"})
+    goal = Goal.objects.get()
+    assert response.status_code == 302 and response["Location"] == goal.get_absolute_url()
+    assert (goal.title, goal.program_area, goal.promise, goal.healthcare_region) == (
+        "Behandling inom fyra veckor", cancer, promise, mellansverige)
+    assert goal.events.count() == 1
+
+
+def test_a_goal_without_a_title_is_refused_and_keeps_what_was_typed(client, kansli, cancer):
+    client.force_login(kansli)
+    response = client.post(url("goal_create"), {"description": "Utkast till mål"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_title">Mål: Detta fält måste fyllas i.</a>' in page
+    assert "Utkast till mål" in page
+    assert not Goal.objects.exists()
+
+
+def test_a_goal_may_not_point_to_a_programme_area_or_promise_of_another_healthcare_region(
+    client, kansli, mellansverige, sodra
+):
+    foreign_area = RegionalGroupFactory(healthcare_region=sodra, name="Akut vård")
+    foreign_promise = PatientPromiseFactory(healthcare_region=sodra)
+    client.force_login(kansli)
+    response = client.post(url("goal_create"), {
+        "title": "Kortare väntetider", "program_area": foreign_area.pk,
+        "promise": foreign_promise.pk})
+    errors = response.context["form"].errors
+    assert set(errors) == {"program_area", "promise"}
+    assert "Välj ett giltigt alternativ" in errors["program_area"][0]
+    assert not Goal.objects.exists()
+
+
+def test_kansli_edits_a_goal_and_a_stale_edit_is_refused(client, kansli, cancer, mellansverige):
+    goal = GoalFactory(healthcare_region=mellansverige, title="Gammal rubrik")
+    loaded = goal.updated_at.isoformat()
+    client.force_login(kansli)
+    assert f'href="{url("goal_update", pk=goal.pk)}"' in client.get(
+        goal.get_absolute_url()).content.decode()
+    response = client.post(url("goal_update", pk=goal.pk), {
+        "title": "Ny rubrik", "program_area": cancer.pk, "is_published": "on",
+        "loaded_version": loaded})
+    assert response.status_code == 302
+    goal.refresh_from_db()
+    assert (goal.title, goal.program_area) == ("Ny rubrik", cancer)
+    response = client.post(url("goal_update", pk=goal.pk), {
+        "title": "Tredje rubrik", "is_published": "on", "loaded_version": loaded})
+    assert response.status_code == 200
+    assert "Någon annan har ändrat målet" in response.content.decode()
+    goal.refresh_from_db()
+    assert goal.title == "Ny rubrik"
+
+
+def test_a_goal_of_sodra_cannot_be_edited_or_given_an_indicator_under_mellansverige(
+    client, kansli, sodra, mellansverige
+):
+    goal = GoalFactory(healthcare_region=sodra, title="Södras mål")
+    client.force_login(kansli)
+    assert client.post(url("goal_update", pk=goal.pk), {"title": "Kapat"}).status_code == 404
+    assert client.post(url("indicator_create", pk=goal.pk),
+                       {"name": "x", "unit": "%"}).status_code == 404
+    goal.refresh_from_db()
+    assert goal.title == "Södras mål" and not goal.indicators.exists()
+
+
+def test_kansli_adds_an_indicator_with_a_decimal_comma_target(client, kansli, mellansverige):
+    goal = GoalFactory(healthcare_region=mellansverige)
+    client.force_login(kansli)
+    assert f'href="{url("indicator_create", pk=goal.pk)}"' in client.get(
+        goal.get_absolute_url()).content.decode()
+    response = client.post(url("indicator_create", pk=goal.pk), {
+        "name": "Väntetid till behandling", "unit": "dagar", "target": "28,5",
+        "source": "INCA"})
+    assert response.status_code == 302 and response["Location"] == goal.get_absolute_url()
+    indicator = goal.indicators.get()
+    assert (indicator.name, indicator.unit, str(indicator.target), indicator.higher_is_better) \
+        == ("Väntetid till behandling", "dagar", "28.50", False)
+
+
+def test_an_indicator_without_name_and_unit_or_with_a_bad_target_is_refused(client, kansli,
+                                                                           mellansverige):
+    goal = GoalFactory(healthcare_region=mellansverige)
+    client.force_login(kansli)
+    response = client.post(url("indicator_create", pk=goal.pk), {"target": "mycket"})
+    errors = response.context["form"].errors
+    assert set(errors) == {"name", "unit", "target"}
+    assert errors["target"] == ["Fyll i ett tal."]
+    assert not goal.indicators.exists()
+
+
+def test_kansli_edits_an_indicator(client, kansli, mellansverige):
+    indicator = IndicatorFactory(goal__healthcare_region=mellansverige, target=80)
+    client.force_login(kansli)
+    assert f'href="{url("indicator_update", pk=indicator.pk)}"' in client.get(
+        indicator.goal.get_absolute_url()).content.decode()
+    response = client.post(url("indicator_update", pk=indicator.pk), {
+        "name": "Andel inom fyra veckor", "unit": "%", "higher_is_better": "on", "target": "",
+        "loaded_version": indicator.updated_at.isoformat()})
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.name, indicator.target) == ("Andel inom fyra veckor", None)
+
+
+# Värdskap ----------------------------------------------------------------------------
+
+
+def test_kansli_records_a_hosting_of_their_own_healthcare_region(client, kansli, mellansverige,
+                                                                 sodra):
+    npo = NationalProgramAreaFactory(name="Rörelseorganens sjukdomar")
+    client.force_login(kansli)
+    assert f'href="{url("hosting_create")}"' in client.get(url("section")).content.decode()
+    # A forged healthcare_region is no field of the form: the hosting is Mellansverige's.
+    response = client.post(url("hosting_create"), {
+        "program_area": npo.pk, "starts_on": "2024-01-01", "note": "Delat med Norra",
+        "healthcare_region": sodra.pk})
+    assert response.status_code == 302 and response["Location"] == url("section")
+    hosting = Hosting.objects.get()
+    assert (hosting.program_area, hosting.healthcare_region, hosting.note) == (
+        npo, mellansverige, "Delat med Norra")
+    page = client.get(url("section")).content.decode()
+    assert "Rörelseorganens sjukdomar" in page and "sedan 2024-01-01" in page
+
+
+def test_a_hosting_overlapping_another_host_or_ending_before_it_starts_writes_nothing(
+    client, kansli, mellansverige, sodra
+):
+    npo = NationalProgramAreaFactory()
+    HostingFactory(program_area=npo, healthcare_region=sodra, starts_on=datetime.date(2023, 1, 1))
+    client.force_login(kansli)
+    response = client.post(url("hosting_create"), {"program_area": npo.pk,
+                                                   "starts_on": "2024-01-01"})
+    assert response.status_code == 200
+    assert ("Programområdet har redan en värdsjukvårdsregion under den perioden."
+            in response.content.decode())
+    response = client.post(url("hosting_create"), {
+        "program_area": npo.pk, "starts_on": "2020-01-01", "ends_on": "2019-12-31"})
+    assert "Slutdatumet kan inte vara före startdatumet." in response.content.decode()
+    response = client.post(url("hosting_create"), {})
+    assert set(response.context["form"].errors) == {"program_area", "starts_on"}
+    assert list(Hosting.objects.values_list("healthcare_region", flat=True)) == [sodra.pk]
