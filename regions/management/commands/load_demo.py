@@ -4,7 +4,7 @@ Demo users have the password "demo" and are marked as demo accounts: they can on
 log in while DEMO_LOGINS_ENABLED is on, which settings allow only with DEBUG.
 """
 
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -59,6 +59,11 @@ class Command(BaseCommand):
             lead = User.objects.get(username="gruppledare")
             Person.objects.filter(user=lead).update(user=None)
             Person.objects.filter(pk=9001).update(user=lead)
+        # Apps that build their demo data in code (price lists through the real import,
+        # say) provide a command named load_demo_<app>; regions does not import them.
+        for name in sorted(get_commands()):
+            if name.startswith("load_demo_"):
+                call_command(name, verbosity=options["verbosity"])
         self.stdout.write(self.style.SUCCESS("Demodata inläst."))
         for username, _first, _last, roles, _staff in DEMO_USERS:
             what = ", ".join(f"{RoleGroup.Role(role).label} ({scope})" for role, scope in roles)
