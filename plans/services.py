@@ -340,7 +340,7 @@ TRANSITIONS = {
 def _illegal(plan, to_state) -> ValidationError:
     return ValidationError(_("%(plan)s kan inte gå från %(from)s till %(to)s.") % {
         "plan": plan.title, "from": plan.get_state_display().lower(),
-        "to": PlanState(to_state).label.lower()})
+        "to": str(dict(PlanState.choices).get(to_state, to_state)).lower()})
 
 
 def plan_transition(*, actor: User | None, plan, to_state: str):

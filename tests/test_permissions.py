@@ -21,6 +21,8 @@ from tests.permission_columns import (
     USERS,
 )
 from tests.permission_columns import write as _write
+from tests.plans import permission_table as plans_table
+from tests.plans.permission_table import plans_objects  # noqa: F401 (fixture)
 
 ROWS = [
     # (url name, kwargs keys, method, expected)
@@ -53,11 +55,13 @@ ROWS = [
     ("knowledge:section", ("hr",), "get", PUBLIC),
     ("pricing:section", ("hr",), "get", PUBLIC),
     *knowledge_table.ROWS,
+    *plans_table.ROWS,
 ]
 
 
 @pytest.fixture
-def objects(mellansverige, board, uppsala, draft_meeting, published_meeting, knowledge_objects):  # noqa: F811
+def objects(mellansverige, board, uppsala, draft_meeting, published_meeting,
+            knowledge_objects, plans_objects):  # noqa: F811
     item = AgendaItemFactory(meeting=draft_meeting)
     return {
         "hr": mellansverige.slug,
@@ -68,10 +72,11 @@ def objects(mellansverige, board, uppsala, draft_meeting, published_meeting, kno
         "item": item.pk,
         "decision": DecisionFactory(meeting=draft_meeting, agenda_item=item).pk,
         **knowledge_objects,
+        **plans_objects,
     }
 
 
-KWARG_NAMES = {**knowledge_table.KWARG_NAMES,
+KWARG_NAMES = {**knowledge_table.KWARG_NAMES, **plans_table.KWARG_NAMES,
                "hr": "hr", "body": "pk", "membership": "pk", "draft": "pk", "published": "pk",
                "item": "item_pk", "decision": "decision_pk"}
 
