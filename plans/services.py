@@ -381,6 +381,25 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
         return current
 
 
+def plan_decisions_link(*, actor: User | None = None) -> int:
+    """Point each plan's decision back at the plan (Decision.subject) where it does not yet.
+
+    plan_decide sets both sides; plans loaded from fixtures name their decision, but the
+    decision in governance.yaml cannot name the plan (regions knows nothing of plans).
+    Returns how many decisions were linked.
+    """
+    linked = 0
+    with transaction.atomic():
+        for model in (OperationalPlan, ActivityPlan):
+            for plan in model.objects.filter(decision__isnull=False,
+                                             decision__subject_id__isnull=True
+                                             ).select_related("decision__meeting"):
+                region_services.decision_update(actor=actor, decision=plan.decision,
+                                                fields={"subject": plan})
+                linked += 1
+    return linked
+
+
 def _copy_document(plan, **changes):
     fields = {f.attname: getattr(plan, f.attname) for f in type(plan)._meta.concrete_fields
               if f.attname not in {"id", "created_at", "updated_at"}}

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from plans.models import Activity, ActivityPlan, FocusArea, OperationalPlan, PlanState
 
@@ -49,3 +50,23 @@ def test_sodras_verksamhetsplan_follows_the_agreements_paragraphs(demo):
     assert knowledge.heading == "KUNSKAPSSTYRNING"
     assert knowledge.agreement_text.startswith("<p>Sveriges samtliga regioner")
     assert knowledge.goals.count() == 6
+
+
+def test_load_demo_links_the_demo_decisions_to_the_plans_they_decide(db, client):
+    call_command("load_demo", verbosity=0)
+    mellansverige = OperationalPlan.objects.get(healthcare_region__slug="mellansverige")
+    sodra = OperationalPlan.objects.get(healthcare_region__slug="sodra")
+    assert (mellansverige.decision.pk, mellansverige.decision.subject) == (1, mellansverige)
+    assert (sodra.decision.pk, sodra.decision.subject) == (5, sodra)
+    meeting = mellansverige.decision.meeting
+    page = client.get(reverse("regions:meeting", kwargs={"hr": "mellansverige",
+                                                        "pk": meeting.pk})).content.decode()
+    link = f'<a href="{mellansverige.get_absolute_url()}">{mellansverige.title}</a>'
+    assert f"Beslutet gäller: {link}" in page
+    assert client.get(mellansverige.get_absolute_url()).status_code == 200
+
+
+def test_load_demo_plans_may_run_twice(db):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_plans", verbosity=0)
+    assert OperationalPlan.objects.get(healthcare_region__slug="sodra").decision.subject_id
