@@ -8,7 +8,6 @@ who changed what, also for writes that do not come from a web request.
 import datetime
 from collections.abc import Iterable
 
-import pghistory
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,26 +28,14 @@ from regions.models import (
     User,
 )
 from regions.roles import HEALTHCARE_REGION, ROLE_SPECS
+from samverkan.editing import ConcurrentEditError, history_context, lock_unchanged
+
+__all__ = ["ConcurrentEditError"]
 
 
-class ConcurrentEditError(Exception):
-    """The row was changed by someone else after the editor loaded it."""
-
-    def __init__(self, current):
-        super().__init__(_("Någon annan har ändrat uppgifterna medan du redigerade."))
-        self.current = current
-
-
-def _history_context(actor: User | None):
-    return pghistory.context(user=actor.pk if actor else None)
-
-
-def _lock_unchanged(model, pk, expected_updated_at: datetime.datetime | None):
-    """Lock the row; refuse the write if it changed since the editor loaded it."""
-    current = model.objects.select_for_update().get(pk=pk)
-    if expected_updated_at is not None and current.updated_at != expected_updated_at:
-        raise ConcurrentEditError(current)
-    return current
+# Kept under the names plans and knowledge import; new code imports samverkan.editing.
+_history_context = history_context
+_lock_unchanged = lock_unchanged
 
 
 def _save(obj, *, exclude: Iterable[str] | None = None):

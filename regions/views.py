@@ -26,7 +26,7 @@ from regions.forms import (
 from regions.history import governance_history
 from regions.models import Body
 from regions.rotation import leadership_rotation_propose
-from samverkan.forms import form_data
+from samverkan.editing import form_data, save_form
 
 
 def _healthcare_region(request, slug):
@@ -42,25 +42,8 @@ def _can_manage(request, healthcare_region) -> bool:
 
 
 def _save_form(request, form, save, *, conflict_message):
-    """Run a service for a valid form; turn its validation errors into form errors.
-
-    Returns the saved object, or None when the form is to be shown again.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return save(form.cleaned_data)
-    except services.ConcurrentEditError as conflict:
-        form.reload_version(conflict.current)
-        form.conflict = conflict.current
-        form.add_error(None, conflict_message)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    return None
+    # Kept for plans' views, which import it; new code calls samverkan.editing.save_form.
+    return save_form(form, save, conflict_message=conflict_message)
 
 
 # Overview --------------------------------------------------------------------------

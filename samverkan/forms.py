@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samverkan.editing import form_data  # noqa: F401 (where plans and knowledge import it)
+
 
 class AccessibilityReportForm(forms.Form):
     page = forms.CharField(label=_("Vilken sida gäller det?"), max_length=500, required=False,
@@ -13,11 +15,3 @@ class AccessibilityReportForm(forms.Form):
     email = forms.EmailField(label=_("Din e-postadress"), required=False,
                              help_text=_("Om du vill ha svar."))
 
-
-def form_data(request):
-    """The POST data to bind a form to, or None on GET.
-
-    Unlike `request.POST or None`, an empty POST still binds the form, so a submit
-    with nothing filled in is told what is missing instead of seeing a blank form again.
-    """
-    return request.POST if request.method == "POST" else None
