@@ -120,6 +120,8 @@ def group_detail(request, hr, pk):
         "by_region": selectors.members_by_region(memberships),
         "member_count": len(memberships),
         "children": list(group.children.select_related("healthcare_region")),
+        "goals": list(selectors.goals_visible_to(request.user, healthcare_region)
+                      .filter(program_area=group).select_related("healthcare_region")),
         "can_manage": selectors.can_manage(request.user, healthcare_region),
         "can_edit_mandate": selectors.can_edit_mandate(request.user, group),
     })
