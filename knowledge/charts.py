@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.utils.formats import number_format
 
-WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 150, 16, 40
+WIDTH, HEIGHT = 720, 340
+LEFT, RIGHT, TOP, BOTTOM = 56, 170, 16, 40
 # Colours with at least 3:1 contrast against white (WCAG 1.4.11, graphical objects).
 STYLES = [
     ("#12395f", ""),
@@ -64,6 +64,9 @@ class Chart:
     y_ticks: list[Tick]
     target_y: float | None
     target_label: str
+    # The target's label sits inside the plot, at its left end, above the dashed line
+    # (below it when the line is at the top): beside the plot it would run into the legend.
+    target_label_y: float | None = None
 
 
 def _nice_step(span: float) -> float:
@@ -124,4 +127,9 @@ def line_chart(series: dict[str, dict[int, Decimal]], *, target: Decimal | None 
         x_ticks=[Tick(x_of(y), str(y)) for y in years], y_ticks=y_ticks,
         target_y=y_of(target) if target is not None else None,
         target_label=_fmt(target, unit) if target is not None else "",
+        target_label_y=_target_label_y(y_of(target)) if target is not None else None,
     )
+
+
+def _target_label_y(target_y: float) -> float:
+    return target_y - 6 if target_y - 6 >= TOP + 12 else target_y + 16

@@ -374,9 +374,11 @@ def goal_detail(request, hr, pk):
         values = list(indicator.values.all())
         series: dict[str, dict] = {}
         regions = {}
+        # Keyed by the short name ("Jönköpings län"): the chart's legend has room for
+        # about twenty characters, and "Region " would take a third of them.
         for v in values:
-            series.setdefault(v.region.name, {})[v.year] = v.value
-            regions[v.region.name] = v.region
+            series.setdefault(v.region.short_name, {})[v.year] = v.value
+            regions[v.region.short_name] = v.region
         years = sorted({v.year for v in values})
         table = []
         for name, by_year in series.items():
