@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pghistory
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -29,7 +28,7 @@ from knowledge.models import (
 )
 from knowledge.richtext import sanitize_html
 from regions.models import HealthcareRegion, Person, Region, User
-from regions.services import ConcurrentEditError
+from samverkan.editing import ConcurrentEditError, history_context, lock_unchanged
 
 __all__ = ["ConcurrentEditError"]
 
@@ -57,10 +56,6 @@ CONSTRAINT_MESSAGES = {
 }
 
 
-def _history_context(actor: User | None):
-    return pghistory.context(user=actor.pk if actor else None)
-
-
 def _save(obj):
     """full_clean without the constraints the database checks, then save; a violated
     constraint becomes a Swedish validation error on the field it concerns."""
@@ -76,14 +71,6 @@ def _save(obj):
             raise ValidationError({field: _(message)}) from None
         raise
     return obj
-
-
-def _lock_unchanged(model, pk, expected_updated_at: datetime.datetime | None):
-    """Lock the row; refuse the write if it changed since the editor loaded it."""
-    current = model.objects.select_for_update().get(pk=pk)
-    if expected_updated_at is not None and current.updated_at != expected_updated_at:
-        raise ConcurrentEditError(current)
-    return current
 
 
 def _check_region(healthcare_region_id: int, region: Region, hr_name: str):
@@ -130,7 +117,7 @@ def regional_group_create(*, actor: User | None, healthcare_region: HealthcareRe
     group = RegionalGroup(healthcare_region=healthcare_region, kind=kind, name=name.strip(),
                           **fields)
     group.mandate = sanitize_html(group.mandate)
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _check_group(group)
         return _save(group)
 
@@ -141,8 +128,8 @@ def regional_group_update(*, actor: User | None, group: RegionalGroup, fields: d
     unknown = set(fields) - set(GROUP_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(RegionalGroup, group.pk, expected_updated_at)
+    with transaction.atomic(), history_context(actor):
+        current = lock_unchanged(RegionalGroup, group.pk, expected_updated_at)
         for name, value in fields.items():
             setattr(current, name, value)
         current.mandate = sanitize_html(current.mandate)
@@ -154,8 +141,8 @@ def regional_group_set_mandate(*, actor: User | None, group: RegionalGroup, mand
                                expected_updated_at: datetime.datetime | None = None
                                ) -> RegionalGroup:
     """Replace the group's uppdrag, keeping only the allowed HTML."""
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(RegionalGroup, group.pk, expected_updated_at)
+    with transaction.atomic(), history_context(actor):
+        current = lock_unchanged(RegionalGroup, group.pk, expected_updated_at)
         current.mandate = sanitize_html(mandate)
         return _save(current)
 
@@ -164,7 +151,7 @@ def group_membership_create(*, actor: User | None, group: RegionalGroup, person:
                             region: Region, role: str, starts_on: datetime.date,
                             ends_on: datetime.date | None = None) -> RegionalGroupMembership:
     """Appoint a person to a group, representing a region, for a term."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _check_region(group.healthcare_region_id, region, group.healthcare_region.name)
         return _save(RegionalGroupMembership(group=group, person=person, region=region, role=role,
                                              starts_on=starts_on, ends_on=ends_on))
@@ -173,7 +160,7 @@ def group_membership_create(*, actor: User | None, group: RegionalGroup, person:
 def group_membership_end(*, actor: User | None, membership: RegionalGroupMembership,
                          ends_on: datetime.date) -> RegionalGroupMembership:
     """End a term on a date (its last day)."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _end_term(RegionalGroupMembership, membership, ends_on)
 
 
@@ -181,7 +168,7 @@ def _end_term(model, membership, ends_on: datetime.date):
     if ends_on < membership.starts_on:
         raise ValidationError({"ends_on": _("Uppdraget kan inte sluta före det började (%(date)s).")
                                % {"date": membership.starts_on.isoformat()}})
-    current = _lock_unchanged(model, membership.pk, None)
+    current = lock_unchanged(model, membership.pk, None)
     current.ends_on = ends_on
     return _save(current)
 
@@ -194,7 +181,7 @@ def council_create(*, actor: User | None, healthcare_region: HealthcareRegion, n
                    rotation_years: int = 2, position: int = 0,
                    groups: Iterable[RegionalGroup] = ()) -> KnowledgeCouncil:
     """Create a kunskapsråd and put the given programme areas under it."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         council = _save(KnowledgeCouncil(
             healthcare_region=healthcare_region, name=name.strip(), description=description,
             rotates_leadership=rotates_leadership, rotation_years=rotation_years,
@@ -211,7 +198,7 @@ def council_create(*, actor: User | None, healthcare_region: HealthcareRegion, n
 def council_membership_create(*, actor: User | None, council: KnowledgeCouncil, person: Person,
                               region: Region, role: str, starts_on: datetime.date,
                               ends_on: datetime.date | None = None) -> KnowledgeCouncilMembership:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _check_region(council.healthcare_region_id, region, council.healthcare_region.name)
         return _save(KnowledgeCouncilMembership(council=council, person=person, region=region,
                                                 role=role, starts_on=starts_on, ends_on=ends_on))
@@ -220,7 +207,7 @@ def council_membership_create(*, actor: User | None, council: KnowledgeCouncil, 
 def council_membership_end(*, actor: User | None, membership: KnowledgeCouncilMembership,
                            ends_on: datetime.date) -> KnowledgeCouncilMembership:
     """End a term in a kunskapsråd on a date (its last day)."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _end_term(KnowledgeCouncilMembership, membership, ends_on)
 
 
@@ -236,7 +223,7 @@ def hosting_create(*, actor: User | None, healthcare_region: HealthcareRegion,
     """
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("Slutdatumet kan inte vara före startdatumet.")})
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _save(Hosting(program_area=program_area, healthcare_region=healthcare_region,
                              starts_on=starts_on, ends_on=ends_on, note=note.strip()))
 
@@ -269,7 +256,7 @@ def goal_create(*, actor: User | None, healthcare_region: HealthcareRegion, titl
     """Create a measurable goal of the sjukvårdsregion (kansli)."""
     _check_fields(fields, GOAL_FIELDS)
     goal = Goal(healthcare_region=healthcare_region, title=title.strip(), **fields)
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _check_goal(goal)
         return _save(goal)
 
@@ -278,8 +265,8 @@ def goal_update(*, actor: User | None, goal: Goal, fields: dict,
                 expected_updated_at: datetime.datetime | None = None) -> Goal:
     """Change a goal; refused if someone else saved it since the editor loaded it."""
     _check_fields(fields, GOAL_FIELDS)
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(Goal, goal.pk, expected_updated_at)
+    with transaction.atomic(), history_context(actor):
+        current = lock_unchanged(Goal, goal.pk, expected_updated_at)
         for name, value in fields.items():
             setattr(current, name, value)
         current.title = current.title.strip()
@@ -291,7 +278,7 @@ def indicator_create(*, actor: User | None, goal: Goal, name: str, unit: str,
                      **fields) -> Indicator:
     """Add an indicator to a goal."""
     _check_fields(fields, INDICATOR_FIELDS)
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _save(Indicator(goal=goal, name=name.strip(), unit=unit.strip(), **fields))
 
 
@@ -299,8 +286,8 @@ def indicator_update(*, actor: User | None, indicator: Indicator, fields: dict,
                      expected_updated_at: datetime.datetime | None = None) -> Indicator:
     """Change an indicator's name, unit, direction, target or source."""
     _check_fields(fields, INDICATOR_FIELDS)
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(Indicator, indicator.pk, expected_updated_at)
+    with transaction.atomic(), history_context(actor):
+        current = lock_unchanged(Indicator, indicator.pk, expected_updated_at)
         for name, value in fields.items():
             setattr(current, name, value)
         return _save(current)
@@ -328,7 +315,7 @@ def indicator_values_save(*, actor: User | None, indicator: Indicator,
     for row in rows:
         _check_region(hr.pk, row.region, hr.name)
     now = timezone.now()
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         IndicatorValue.objects.bulk_create(
             [IndicatorValue(indicator=indicator, region=r.region, year=r.year, value=r.value,
                             created_at=now, updated_at=now) for r in rows],

@@ -8,7 +8,6 @@ through `services`.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +34,7 @@ from knowledge.search import knowledge_search
 from regions import services as region_services
 from regions.rotation import rotation_plan
 from regions.selectors import healthcare_region_get
-from samverkan.forms import form_data
+from samverkan.editing import form_data, save_form
 
 FORM_PAGE = "regions/form_page.html"
 
@@ -44,28 +43,6 @@ def _healthcare_region(request, slug):
     healthcare_region = healthcare_region_get(slug)
     request.healthcare_region = healthcare_region
     return healthcare_region
-
-
-def _save_form(form, save, *, conflict_message=""):
-    """Run a service for a valid form; turn its validation errors into form errors.
-
-    Returns the saved object, or None when the form is to be shown again.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return save(form.cleaned_data)
-    except services.ConcurrentEditError as conflict:
-        form.reload_version(conflict.current)
-        form.conflict = conflict.current
-        form.add_error(None, conflict_message)
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-    return None
 
 
 def _section_url(healthcare_region):
@@ -133,7 +110,7 @@ def group_create(request, hr):
     selectors.require_manage(request.user, healthcare_region)
     form = RegionalGroupForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
-        group = _save_form(form, lambda data: services.regional_group_create(
+        group = save_form(form, lambda data: services.regional_group_create(
             actor=request.user, healthcare_region=healthcare_region,
             **{k: data[k] for k in RegionalGroupForm.Meta.fields}))
         if group:
@@ -152,7 +129,7 @@ def group_update(request, hr, pk):
     form = RegionalGroupForm(form_data(request), instance=group,
                              healthcare_region=healthcare_region)
     if request.method == "POST":
-        saved = _save_form(form, lambda data: services.regional_group_update(
+        saved = save_form(form, lambda data: services.regional_group_update(
             actor=request.user, group=group,
             fields={k: data[k] for k in RegionalGroupForm.Meta.fields},
             expected_updated_at=form.expected_version(),
@@ -176,7 +153,7 @@ def group_mandate(request, hr, pk):
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk, mandate=True)
     form = MandateForm(form_data(request), instance=group)
     if request.method == "POST":
-        saved = _save_form(form, lambda data: services.regional_group_set_mandate(
+        saved = save_form(form, lambda data: services.regional_group_set_mandate(
             actor=request.user, group=group, mandate=data["mandate"],
             expected_updated_at=form.expected_version(),
         ), conflict_message=_("Någon annan har ändrat uppdraget medan du redigerade. Den sparade "
@@ -205,7 +182,7 @@ def group_membership_create(request, hr, pk):
                 region=data["region"], role=data["role"], starts_on=data["starts_on"],
                 ends_on=data["ends_on"])
 
-        membership = _save_form(form, save)
+        membership = save_form(form, save)
         if membership:
             messages.success(request, _("%(person)s har lagts till i %(group)s.")
                              % {"person": membership.person, "group": group.name})
@@ -223,7 +200,7 @@ def group_membership_end(request, hr, pk):
     membership = selectors.group_membership_for_user(request.user, healthcare_region, pk)
     form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
-        saved = _save_form(form, lambda data: services.group_membership_end(
+        saved = save_form(form, lambda data: services.group_membership_end(
             actor=request.user, membership=membership, ends_on=data["ends_on"]))
         if saved:
             messages.success(request, _("Uppdraget för %(p)s avslutas %(d)s.")
@@ -271,7 +248,7 @@ def council_create(request, hr):
     selectors.require_manage(request.user, healthcare_region)
     form = CouncilForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
-        council = _save_form(form, lambda data: services.council_create(
+        council = save_form(form, lambda data: services.council_create(
             actor=request.user, healthcare_region=healthcare_region, name=data["name"],
             description=data["description"], rotates_leadership=data["rotates_leadership"],
             rotation_years=data["rotation_years"], groups=data["groups"]))
@@ -297,7 +274,7 @@ def council_membership_create(request, hr, pk):
                 region=data["region"], role=data["role"], starts_on=data["starts_on"],
                 ends_on=data["ends_on"])
 
-        if _save_form(form, save):
+        if save_form(form, save):
             messages.success(request, _("Uppdraget har lagts till."))
             return redirect(council)
     return render(request, FORM_PAGE, {
@@ -313,7 +290,7 @@ def council_membership_end(request, hr, pk):
     membership = selectors.council_membership_for_user(request.user, healthcare_region, pk)
     form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
-        saved = _save_form(form, lambda data: services.council_membership_end(
+        saved = save_form(form, lambda data: services.council_membership_end(
             actor=request.user, membership=membership, ends_on=data["ends_on"]))
         if saved:
             messages.success(request, _("Uppdraget för %(p)s avslutas %(d)s.")
@@ -338,7 +315,7 @@ def hosting_create(request, hr):
     selectors.require_manage(request.user, healthcare_region)
     form = HostingForm(form_data(request))
     if request.method == "POST":
-        hosting = _save_form(form, lambda data: services.hosting_create(
+        hosting = save_form(form, lambda data: services.hosting_create(
             actor=request.user, healthcare_region=healthcare_region,
             program_area=data["program_area"], starts_on=data["starts_on"],
             ends_on=data["ends_on"], note=data["note"]))
@@ -417,7 +394,7 @@ def goal_create(request, hr):
     selectors.require_manage(request.user, healthcare_region)
     form = GoalForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
-        goal = _save_form(form, lambda data: services.goal_create(
+        goal = save_form(form, lambda data: services.goal_create(
             actor=request.user, healthcare_region=healthcare_region,
             **{k: data[k] for k in GoalForm.Meta.fields}))
         if goal:
@@ -435,7 +412,7 @@ def goal_update(request, hr, pk):
     goal = selectors.goal_for_user(request.user, healthcare_region, pk, change=True)
     form = GoalForm(form_data(request), instance=goal, healthcare_region=healthcare_region)
     if request.method == "POST":
-        saved = _save_form(form, lambda data: services.goal_update(
+        saved = save_form(form, lambda data: services.goal_update(
             actor=request.user, goal=goal, fields={k: data[k] for k in GoalForm.Meta.fields},
             expected_updated_at=form.expected_version()), conflict_message=GOAL_CONFLICT)
         if saved:
@@ -454,7 +431,7 @@ def indicator_create(request, hr, pk):
     goal = selectors.goal_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorForm(form_data(request))
     if request.method == "POST":
-        indicator = _save_form(form, lambda data: services.indicator_create(
+        indicator = save_form(form, lambda data: services.indicator_create(
             actor=request.user, goal=goal, **{k: data[k] for k in IndicatorForm.Meta.fields}))
         if indicator:
             messages.success(request, _("Indikatorn %(name)s har lagts till.")
@@ -473,7 +450,7 @@ def indicator_update(request, hr, pk):
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorForm(form_data(request), instance=indicator)
     if request.method == "POST":
-        saved = _save_form(form, lambda data: services.indicator_update(
+        saved = save_form(form, lambda data: services.indicator_update(
             actor=request.user, indicator=indicator,
             fields={k: data[k] for k in IndicatorForm.Meta.fields},
             expected_updated_at=form.expected_version()), conflict_message=INDICATOR_CONFLICT)
@@ -493,7 +470,7 @@ def indicator_value_create(request, hr, pk):
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorValueForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
-        saved = _save_form(form, lambda data: services.indicator_values_save(
+        saved = save_form(form, lambda data: services.indicator_values_save(
             actor=request.user, indicator=indicator,
             rows=[services.ValueRow(data["region"], data["year"], data["value"])]))
         if saved:
