@@ -5,3 +5,8 @@ class PricingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pricing"
     verbose_name = "Prislistor"
+
+    def ready(self):
+        from pricing import history
+
+        history.register()

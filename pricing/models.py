@@ -1,0 +1,225 @@
+"""Price lists of a sjukvårdsregion: the yearly list, each region's submissions and the lines.
+
+A list moves insamling öppen → stängd → sammanställd → beslutad → publicerad. While
+collection is open each region's price contacts upload their lines; a confirmed
+submission replaces the region's earlier lines. Writes go through `pricing.services`,
+reads and access checks through `pricing.selectors`.
+"""
+
+import secrets
+from decimal import Decimal
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Decision, HealthcareRegion, Region, TimestampedModel
+
+
+class Category(models.TextChoices):
+    DRG_POINT = "drg", _("DRG-poäng")
+    BED_DAY = "vardygn", _("Vårddygn")
+    DOCTOR_VISIT = "lakarbesok", _("Läkarbesök")
+    TREATMENT = "behandling", _("Sjukvårdande behandling")
+    PROCEDURE = "atgard", _("Åtgärd (KVÅ)")
+    ANALYSIS = "analys", _("Analys")
+    SUPPLEMENT = "tillagg", _("Tillägg")
+
+
+class Unit(models.TextChoices):
+    POINT = "poang", _("poäng")
+    DAY = "dygn", _("dygn")
+    VISIT = "besok", _("besök")
+    TREATMENT = "behandling", _("behandling")
+    PROCEDURE = "atgard", _("åtgärd")
+    ANALYSIS = "analys", _("analys")
+    PIECE = "styck", _("styck")
+    HOUR = "timme", _("timme")
+
+
+PRICE_CEILING = Decimal("10000000")  # 10 Mkr: above any real line; catches a slipped decimal
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PriceList(TimestampedModel):
+    class State(models.TextChoices):
+        COLLECTING = "insamling", _("Insamling öppen")
+        CLOSED = "stangd", _("Stängd")
+        COMPILED = "sammanstalld", _("Sammanställd")
+        DECIDED = "beslutad", _("Beslutad")
+        PUBLISHED = "publicerad", _("Publicerad")
+
+    PUBLIC_STATES = (State.DECIDED, State.PUBLISHED)
+
+    healthcare_region = models.ForeignKey(
+        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
+        related_name="price_lists",
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    state = models.CharField(_("status"), max_length=20, choices=State.choices,
+                             default=State.COLLECTING)
+    deadline = models.DateField(_("sista dag för inlämning"), null=True, blank=True)
+    decision = models.ForeignKey(
+        Decision, verbose_name=_("beslut"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="price_lists",
+    )
+    uprated_from = models.ForeignKey(
+        "self", verbose_name=_("uppräknad från"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="uprated_to",
+    )
+    uprating_percent = models.DecimalField(
+        _("uppräkning (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("anmärkning"), blank=True)
+    is_demo = models.BooleanField(_("demosiffror"), default=False)
+
+    class Meta:
+        verbose_name = _("prislista")
+        verbose_name_plural = _("prislistor")
+        ordering = ["healthcare_region", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["healthcare_region", "year"],
+                                    name="pricelist_one_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100),
+                                   name="pricelist_year_plausible"),
+            models.CheckConstraint(
+                condition=~Q(state__in=["beslutad", "publicerad"]) | Q(decision__isnull=False),
+                name="pricelist_decided_has_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Prislista %(year)s") % {"year": self.year}
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in self.PUBLIC_STATES
+
+    @property
+    def is_collecting(self) -> bool:
+        return self.state == self.State.COLLECTING
+
+    def get_absolute_url(self):
+        return reverse("pricing:price_list",
+                       kwargs={"hr": self.healthcare_region.slug, "year": self.year})
+
+
+def submission_upload_to(instance, filename):
+    return f"pricing/{instance.price_list.healthcare_region_id}/{instance.price_list.year}/" \
+           f"{instance.region.scb_code}/{instance.sha256[:16]}-{filename}"
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PriceSubmission(models.Model):
+    """One upload (or API call, or uprating) of a region's lines to one price list.
+
+    Every submission is kept. A pending one has been checked and is waiting for the
+    price contact to confirm the preview; confirming makes it the region's current one.
+    """
+
+    class Source(models.TextChoices):
+        UPLOAD = "fil", _("Uppladdad fil")
+        API = "api", _("API")
+        UPRATING = "uppraknad", _("Uppräkning")
+
+    class Status(models.TextChoices):
+        PENDING = "forhandsgranskas", _("Förhandsgranskas")
+        CURRENT = "gallande", _("Gällande")
+        REPLACED = "ersatt", _("Ersatt")
+
+    price_list = models.ForeignKey(PriceList, verbose_name=_("prislista"),
+                                   on_delete=models.CASCADE, related_name="submissions")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="price_submissions")
+    source = models.CharField(_("källa"), max_length=20, choices=Source.choices,
+                              default=Source.UPLOAD)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.PENDING)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("inlämnad av"),
+                                     on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
+    file = models.FileField(_("fil"), upload_to=submission_upload_to, blank=True, max_length=300)
+    filename = models.CharField(_("filnamn"), max_length=255, blank=True)
+    sha256 = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, blank=True)
+    line_count = models.PositiveIntegerField(_("antal rader"), default=0)
+
+    class Meta:
+        verbose_name = _("inlämning")
+        verbose_name_plural = _("inlämningar")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["price_list", "region"],
+                                    condition=Q(status="gallande"),
+                                    name="pricesubmission_one_current_per_region"),
+        ]
+
+    def __str__(self):
+        return _("Inlämning %(region)s %(when)s") % {
+            "region": self.region, "when": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class PriceItem(models.Model):
+    """One line of the list: what a region's hospital charges for one thing, in SEK."""
+
+    price_list = models.ForeignKey(PriceList, verbose_name=_("prislista"),
+                                   on_delete=models.CASCADE, related_name="items")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="price_items")
+    hospital = models.CharField(_("sjukhus"), max_length=200)
+    clinic = models.CharField(_("klinik eller verksamhet"), max_length=200, blank=True)
+    category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
+    code = models.CharField(_("kod"), max_length=40)
+    description = models.CharField(_("benämning"), max_length=300)
+    unit = models.CharField(_("enhet"), max_length=20, choices=Unit.choices)
+    price = models.DecimalField(_("pris (kr)"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("anmärkning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("prisrad")
+        verbose_name_plural = _("prisrader")
+        ordering = ["region__scb_code", "hospital", "category", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["price_list", "region", "hospital", "code", "unit"],
+                                    name="priceitem_unique_line"),
+            models.CheckConstraint(condition=Q(price__gte=0) & Q(price__lt=PRICE_CEILING),
+                                   name="priceitem_price_in_range"),
+        ]
+        indexes = [models.Index(fields=["code"], name="priceitem_code")]
+
+    def __str__(self):
+        return f"{self.hospital} {self.code} {self.description}"
+
+
+class ApiToken(models.Model):
+    """A token a region's own system uses to submit price lines through the API.
+
+    Only a hash is stored; the token is shown once when it is made.
+    """
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE,
+                               related_name="price_api_tokens")
+    name = models.CharField(_("namn"), max_length=100)
+    key_prefix = models.CharField(_("början av nyckeln"), max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-nyckel")
+        verbose_name_plural = _("API-nycklar")
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def new_key() -> str:
+        return "spk_" + secrets.token_urlsafe(32)

@@ -1,0 +1,157 @@
+"""Submissions replace a region's lines at once, keep every file, and record history."""
+
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from pghistory.models import Events
+
+from pricing import services
+from pricing.models import PriceItem, PriceList, PriceSubmission
+from tests.pricing.conftest import csv_bytes, line
+
+ROW = ";Falu lasarett;Kardiologi;Läkarbesök;LB-KARD;Läkarbesök, kardiologi;besök;{price};"
+
+
+def _stage(user, price_list, region, *rows):
+    return services.price_submission_stage(actor=user, price_list=price_list, region=region,
+                                           filename="priser.csv", data=csv_bytes(*rows))
+
+
+@pytest.mark.django_db
+def test_staging_keeps_the_file_with_its_checksum_and_writes_no_lines(
+        open_list, dalarna, price_contact_dalarna):
+    submission, lines = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 850"))
+    assert submission.status == PriceSubmission.Status.PENDING
+    assert len(submission.sha256) == 64
+    assert submission.line_count == 1
+    assert submission.file.read().startswith(b"Region;")
+    assert not PriceItem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_replaces_the_earlier_submission_and_history_records_the_change(
+        open_list, dalarna, price_contact_dalarna):
+    first, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 850"),
+                      ";Falu lasarett;;Analys;NPU1;Analys;analys;50;")
+    services.price_submission_confirm(actor=price_contact_dalarna, submission=first)
+    second, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 900"))
+    services.price_submission_confirm(actor=price_contact_dalarna, submission=second)
+
+    [item] = PriceItem.objects.filter(price_list=open_list, region=dalarna)
+    assert item.price == Decimal("2900.00")
+    first.refresh_from_db()
+    assert first.status == PriceSubmission.Status.REPLACED
+    assert PriceSubmission.objects.filter(region=dalarna).count() == 2
+    events = Events.objects.references(item).filter(pgh_model="pricing.PriceItemEvent")
+    labels = sorted(e.pgh_label for e in events)
+    assert labels == ["insert", "update"]
+    update = next(e for e in events if e.pgh_label == "update")
+    assert update.pgh_diff["price"] == [2850, 2900]
+    assert update.pgh_context["user"] == price_contact_dalarna.pk
+    removed = Events.objects.filter(pgh_model="pricing.PriceItemEvent", pgh_label="delete")
+    assert [e.pgh_data["code"] for e in removed] == ["NPU1"]
+
+
+@pytest.mark.django_db
+def test_a_failure_in_the_middle_leaves_the_earlier_submission_intact(
+        open_list, dalarna, price_contact_dalarna):
+    first, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 850"))
+    services.price_submission_confirm(actor=price_contact_dalarna, submission=first)
+    second, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="9 999"))
+    real = services.replace_lines
+
+    def fail_after_writing(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("disk full")
+
+    with mock.patch.object(services, "replace_lines", fail_after_writing), \
+            pytest.raises(RuntimeError):
+        services.price_submission_confirm(actor=price_contact_dalarna, submission=second)
+    assert [i.price for i in PriceItem.objects.filter(region=dalarna)] == [Decimal("2850.00")]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == PriceSubmission.Status.CURRENT
+    assert second.status == PriceSubmission.Status.PENDING
+
+
+@pytest.mark.django_db
+def test_an_upload_is_refused_once_collection_is_closed(open_list, dalarna, price_contact_dalarna):
+    pending, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="1"))
+    services.price_list_transition(actor=None, price_list=open_list, state=PriceList.State.CLOSED)
+    open_list.refresh_from_db()
+    with pytest.raises(ValidationError):
+        _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="1"))
+    with pytest.raises(ValidationError):
+        services.price_submission_confirm(actor=price_contact_dalarna, submission=pending)
+    assert not PriceItem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_stale_preview_cannot_overwrite_a_newer_confirmed_submission(
+        open_list, dalarna, price_contact_dalarna):
+    old, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="1"))
+    new, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2"))
+    services.price_submission_confirm(actor=price_contact_dalarna, submission=new)
+    with pytest.raises(ValidationError, match="nyare inlämning"):
+        services.price_submission_confirm(actor=price_contact_dalarna, submission=old)
+
+
+@pytest.mark.django_db
+def test_deciding_needs_a_decision_of_the_same_sjukvardsregion(open_list, sodra_board):
+    from tests.factories import DecisionFactory, MeetingFactory
+
+    for state in (PriceList.State.CLOSED, PriceList.State.COMPILED):
+        services.price_list_transition(actor=None, price_list=open_list, state=state)
+    with pytest.raises(ValidationError):
+        services.price_list_transition(actor=None, price_list=open_list,
+                                       state=PriceList.State.DECIDED)
+    other = DecisionFactory(meeting=MeetingFactory(body=sodra_board))
+    with pytest.raises(ValidationError):
+        services.price_list_transition(actor=None, price_list=open_list,
+                                       state=PriceList.State.DECIDED, decision=other)
+
+
+@pytest.mark.django_db
+def test_deciding_points_the_decision_at_the_list(decided_list):
+    assert decided_list.decision.subject == decided_list
+
+
+@pytest.mark.parametrize(("price", "percent", "rounding", "expected"), [
+    ("74750.00", "3", services.Rounding.WHOLE_KRONOR, "76993.00"),  # 76992.50
+    ("2850.00", "2.5", services.Rounding.WHOLE_KRONOR, "2921.00"),  # 2921.25
+    ("100.00", "2.5", services.Rounding.WHOLE_KRONOR, "103.00"),  # 102.50 rounds half up
+    ("2850.00", "2.5", services.Rounding.TEN_KRONOR, "2920.00"),
+    ("2850.00", "2.5", services.Rounding.ORE, "2921.25"),
+    ("10.00", "-5", services.Rounding.WHOLE_KRONOR, "10.00"),  # 9.50 → 10
+])
+def test_uprating_rounds_half_up_as_the_rule_says(price, percent, rounding, expected):
+    assert services.uprate(Decimal(price), Decimal(percent), rounding) == Decimal(expected)
+
+
+@pytest.mark.django_db
+def test_uprating_makes_next_years_list_a_draft_with_every_regions_lines(decided_list, dalarna):
+    new = services.price_list_uprate(actor=None, source=decided_list, percent=Decimal("3.1"),
+                                     deadline=datetime.date(2024, 10, 1))
+    assert (new.year, new.state, new.uprated_from) == (2025, PriceList.State.COLLECTING,
+                                                       decided_list)
+    prices = dict(PriceItem.objects.filter(price_list=new, region=dalarna)
+                  .values_list("code", "price"))
+    assert prices == {"LB-KARD": Decimal("2578.00"), "DRG": Decimal("74232.00")}
+    assert set(new.submissions.values_list("source", flat=True)) == {"uppraknad"}
+
+
+@pytest.mark.django_db
+def test_only_a_decided_list_can_be_uprated(open_list):
+    with pytest.raises(ValidationError):
+        services.price_list_uprate(actor=None, source=open_list, percent=Decimal("3"))
+
+
+@pytest.mark.django_db
+def test_lines_written_directly_for_the_api_are_one_current_submission(open_list, dalarna):
+    submission = services.price_lines_submit(actor=None, price_list=open_list, region=dalarna,
+                                             lines=[line(), line(code="X")])
+    assert submission.status == PriceSubmission.Status.CURRENT
+    assert PriceItem.objects.filter(region=dalarna).count() == 2
