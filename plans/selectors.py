@@ -51,7 +51,8 @@ def operational_plans_visible_to(user, healthcare_region) -> QuerySet[Operationa
 def activity_plans_visible_to(user, healthcare_region) -> QuerySet[ActivityPlan]:
     return ActivityPlan.objects.filter(
         healthcare_region=healthcare_region, state__in=visible_states(user, healthcare_region)
-    ).select_related("healthcare_region", "decision__meeting", "operational_plan")
+    ).select_related("healthcare_region", "decision__meeting",
+                     "operational_plan__healthcare_region")
 
 
 def plan_for_user(user, healthcare_region: HealthcareRegion, model, pk, *,

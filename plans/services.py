@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from plans import cache as plan_cache
 from plans.models import (
     Activity,
     ActivityGoal,
@@ -375,9 +376,10 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
         current.decision = decision
         current.state = PlanState.DECIDED
         _save(current)
-        type(plan).objects.filter(
+        if type(plan).objects.filter(
             pk=current.previous_version_id, state=PlanState.DECIDED
-        ).update(state=PlanState.ARCHIVED)
+        ).update(state=PlanState.ARCHIVED):
+            plan_cache.changed()
         return current
 
 

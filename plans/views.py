@@ -12,10 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from plans import cache as plan_cache
 from plans import selectors, services, spreadsheets
 from plans.diff import activity_plan_diff, operational_plan_diff
 from plans.forms import (
@@ -142,24 +144,50 @@ def _plan_context(request, healthcare_region, plan):
     }
 
 
+def _cacheable(plan, response):
+    # Only a decided or archived plan reads the same for every anonymous visitor.
+    response.cacheable = not plan.is_editable
+    return response
+
+
+def _read_only_items(request, healthcare_region, plan):
+    """The rendered items of a decided or archived plan, the same for every reader and
+    kept in the cache (plans.cache); None for a plan that may still change."""
+    def render_items():
+        if isinstance(plan, OP):
+            context, template = {"sections": selectors.sections_with_goals(plan)}, OP_PAGE
+        else:
+            context = {"focus_areas": selectors.focus_areas_with_activities(plan)}
+            template = AP_PAGE
+        return render_to_string(f"{template}#items", {
+            "healthcare_region": healthcare_region, "plan": plan, "can_edit": False,
+            **context}, request)
+
+    return plan_cache.read_only_items(plan, render_items)
+
+
+@plan_cache.anonymous_page
 def operational_plan_detail(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, OP, pk)
-    return render(request, OP_PAGE, {
+    return _cacheable(plan, render(request, OP_PAGE, {
         **_plan_context(request, healthcare_region, plan),
-        "sections": selectors.sections_with_goals(plan),
+        "items_html": _read_only_items(request, healthcare_region, plan),
+        "sections": lambda: selectors.sections_with_goals(plan),
         "activity_plans": list(selectors.activity_plans_visible_to(
             request.user, healthcare_region).filter(operational_plan=plan)),
-    })
+    }))
 
 
+@plan_cache.anonymous_page
 def activity_plan_detail(request, hr, pk):
     healthcare_region = _healthcare_region(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, AP, pk)
-    return render(request, AP_PAGE, {
+    return _cacheable(plan, render(request, AP_PAGE, {
         **_plan_context(request, healthcare_region, plan),
-        "focus_areas": selectors.focus_areas_with_activities(plan),
-    })
+        "items_html": _read_only_items(request, healthcare_region, plan),
+        "focus_areas": lambda: selectors.focus_areas_with_activities(plan),
+    }))
 
 
 @login_required
