@@ -68,6 +68,17 @@ def _ranked(queryset, fields: list[str], words: list[str], title_field: str):
     )
 
 
+# Other apps' searches, e.g. plans': knowledge does not import them (DESIGN.md,
+# Architecture); they register a callable (user, healthcare_region, q) -> list[Hit]
+# from their AppConfig.ready() and may rank with `ranked` and `search_words`.
+_sources = []
+
+
+def register_search_source(source) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
 def knowledge_search(user, healthcare_region: HealthcareRegion, q: str) -> list[Hit]:
     """Ranked hits among the sjukvårdsregion's groups, promises and visible goals."""
     words = _words(q)
@@ -93,6 +104,8 @@ def knowledge_search(user, healthcare_region: HealthcareRegion, q: str) -> list[
     for goal in goals:
         hits.append(Hit(_("Mål"), goal.title, goal.get_absolute_url(),
                         goal.program_area.name if goal.program_area else "", goal.rank))
+    for source in _sources:
+        hits.extend(source(user, healthcare_region, q))
     hits.sort(key=lambda h: -h.rank)
     return hits
 
@@ -101,3 +114,7 @@ def _promises_url(healthcare_region):
     from django.urls import reverse
 
     return reverse("knowledge:goals", kwargs={"hr": healthcare_region.slug})
+
+
+ranked = _ranked
+search_words = _words

@@ -7,6 +7,8 @@ class PlansConfig(AppConfig):
     verbose_name = "Planering och uppföljning"
 
     def ready(self):
-        from plans import cache
+        from knowledge.search import register_search_source
+        from plans import cache, search
 
         cache.connect_signals()
+        register_search_source(search.plan_search)
