@@ -78,10 +78,8 @@ def price_list_transition(*, actor: User | None, price_list: PriceList, state: s
         current.state = state
         current.full_clean()
         current.save()
-        if state == State.DECIDED and decision.subject_id is None:
-            # The decision points at what it decides (regions stays unaware of pricing).
-            decision.subject = current
-            decision.save(update_fields=["subject_type", "subject_id", "updated_at"])
+        # Decision.subject is left alone: the Historik page cannot yet name a generic
+        # subject (regions/history.py), and the list's own `decision` already links them.
         return current
 
 
@@ -272,6 +270,7 @@ def price_list_uprate(*, actor: User | None, source: PriceList, percent: Decimal
     """
     if not source.is_public:
         raise ValidationError(_("Bara en beslutad prislista kan räknas upp."))
+    percent = Decimal(str(percent))
     if not percent.is_finite() or not Decimal("-50") <= percent <= Decimal("50"):
         raise ValidationError({"percent": _("Uppräkningen ska vara mellan −50 och 50 procent.")})
     with transaction.atomic(), history_context(actor):

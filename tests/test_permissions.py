@@ -23,6 +23,8 @@ from tests.permission_columns import (
 from tests.permission_columns import write as _write
 from tests.plans import permission_table as plans_table
 from tests.plans.permission_table import plans_objects  # noqa: F401 (fixture)
+from tests.pricing import permission_table as pricing_table
+from tests.pricing.permission_table import pricing_objects  # noqa: F401 (fixture)
 
 ROWS = [
     # (url name, kwargs keys, method, expected)
@@ -56,12 +58,13 @@ ROWS = [
     ("pricing:section", ("hr",), "get", PUBLIC),
     *knowledge_table.ROWS,
     *plans_table.ROWS,
+    *pricing_table.ROWS,
 ]
 
 
 @pytest.fixture
 def objects(mellansverige, board, uppsala, draft_meeting, published_meeting,
-            knowledge_objects, plans_objects):  # noqa: F811
+            knowledge_objects, plans_objects, pricing_objects):  # noqa: F811
     item = AgendaItemFactory(meeting=draft_meeting)
     return {
         "hr": mellansverige.slug,
@@ -73,10 +76,12 @@ def objects(mellansverige, board, uppsala, draft_meeting, published_meeting,
         "decision": DecisionFactory(meeting=draft_meeting, agenda_item=item).pk,
         **knowledge_objects,
         **plans_objects,
+        **pricing_objects,
     }
 
 
 KWARG_NAMES = {**knowledge_table.KWARG_NAMES, **plans_table.KWARG_NAMES,
+               **pricing_table.KWARG_NAMES,
                "hr": "hr", "body": "pk", "membership": "pk", "draft": "pk", "published": "pk",
                "item": "item_pk", "decision": "decision_pk"}
 

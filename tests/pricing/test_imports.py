@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from pricing.imports import UploadRejected, check_json_lines, parse_price, read_price_file
-from tests.pricing.conftest import HEADER, csv_bytes
+from tests.pricing.factories import HEADER, csv_bytes
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -10,7 +10,7 @@ from pghistory.models import Events
 
 from pricing import services
 from pricing.models import PriceItem, PriceList, PriceSubmission
-from tests.pricing.conftest import csv_bytes, line
+from tests.pricing.factories import csv_bytes, line
 
 ROW = ";Falu lasarett;Kardiologi;Läkarbesök;LB-KARD;Läkarbesök, kardiologi;besök;{price};"
 
@@ -115,8 +115,8 @@ def test_deciding_needs_a_decision_of_the_same_sjukvardsregion(open_list, sodra_
 
 
 @pytest.mark.django_db
-def test_deciding_points_the_decision_at_the_list(decided_list):
-    assert decided_list.decision.subject == decided_list
+def test_deciding_links_the_list_and_its_decision(decided_list):
+    assert list(decided_list.decision.price_lists.all()) == [decided_list]
 
 
 @pytest.mark.parametrize(("price", "percent", "rounding", "expected"), [

@@ -1,0 +1,56 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pricing.models import PriceList
+from pricing.services import Rounding
+from regions.forms import DateInput
+from regions.models import Decision
+
+
+class PriceUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med prisrader"),
+        help_text=_("CSV (semikolon- eller kommaseparerad) eller Excel (.xlsx), högst 10 MB, med "
+                    "rubrikraden i mallen. Pris i kronor, t.ex. 74 750 eller 1 234,50."),
+        error_messages={"required": _("Välj filen som ska laddas upp.")},
+    )
+
+
+class PriceListCreateForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    deadline = forms.DateField(label=_("Sista dag för inlämning"), widget=DateInput())
+
+
+class TransitionForm(forms.Form):
+    state = forms.ChoiceField(label=_("Ny status"), choices=PriceList.State.choices)
+    decision = forms.ModelChoiceField(label=_("Beslut"), queryset=Decision.objects.none(),
+                                      required=False)
+    deadline = forms.DateField(label=_("Ny sista dag för inlämning"), required=False,
+                               widget=DateInput())
+
+    def __init__(self, *args, healthcare_region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if healthcare_region is not None:
+            self.fields["decision"].queryset = Decision.objects.filter(
+                meeting__body__healthcare_region=healthcare_region
+            ).select_related("meeting").order_by("-meeting__date", "-paragraph")
+
+
+class UprateForm(forms.Form):
+    percent = forms.DecimalField(
+        label=_("Uppräkning i procent"), max_digits=6, decimal_places=2,
+        min_value=Decimal("-50"), max_value=Decimal("50"),
+        help_text=_("Till exempel SKR:s prognos för LPIK. Decimaler med komma."),
+        localize=True,
+    )
+    rounding = forms.ChoiceField(label=_("Avrundning"), choices=Rounding.CHOICES,
+                                 initial=Rounding.WHOLE_KRONOR)
+    deadline = forms.DateField(label=_("Sista dag för regionernas rättelser"), required=False,
+                               widget=DateInput())
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(label=_("Namn på nyckeln"), max_length=100,
+                           help_text=_("Till exempel systemet som ska använda den."))
