@@ -195,8 +195,13 @@ CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_QUEUE", "samverkan")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# Modules that register document renderers besides the apps' own (see samverkan.documents).
+DOCUMENT_RENDERER_MODULES: list[str] = []
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "samverkan.tasks.beat_heartbeat", "schedule": 60.0},
+    # Document jobs whose worker died mid-render go back in the queue.
+    "documents-requeue-stale": {"task": "samverkan.tasks.documents_requeue_stale",
+                                "schedule": 300.0},
 }
 
 # Security. In production every cookie is secure, HSTS is on and HTTP is

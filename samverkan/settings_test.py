@@ -13,6 +13,9 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CELERY_QUEUE", "samverkan-test")
+# Generated documents go to their own directory, shared by the test process and its worker.
+os.environ.setdefault("MEDIA_ROOT", os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "var", "test-media"))
 
 from samverkan.settings import *  # noqa: E402,F403
 
@@ -23,3 +26,5 @@ CSRF_COOKIE_SECURE = False
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Renderers the document pipeline's tests use (a plain one, a broken template, a flaky disk).
+DOCUMENT_RENDERER_MODULES = ["tests.samverkan.document_renderers"]

@@ -2,7 +2,7 @@
 
 import time
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -33,3 +33,32 @@ def beat_heartbeat() -> float:
     now = time.time()
     cache.set(BEAT_HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+class DocumentTask(Task):
+    """Marks the job misslyckad when its last retry has failed too."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        from samverkan.documents import document_give_up
+
+        if "document_id" in kwargs:
+            document_give_up(document_id=kwargs["document_id"], error=exc)
+
+
+@shared_task(
+    base=DocumentTask, autoretry_for=(OSError,), retry_backoff=2, retry_backoff_max=300,
+    retry_jitter=True, max_retries=5,
+)
+def document_render_task(*, document_id: int) -> None:
+    """Render and store one document (samverkan.documents.document_render)."""
+    from samverkan.documents import document_render
+
+    document_render(document_id=document_id)
+
+
+@shared_task
+def documents_requeue_stale() -> list[int]:
+    """Queue again the document jobs whose worker died mid-render (run by beat)."""
+    from samverkan import documents
+
+    return documents.documents_requeue_stale()

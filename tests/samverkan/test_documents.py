@@ -1,0 +1,165 @@
+"""The shared document pipeline: a real worker renders, stores with a checksum, reports its state."""
+
+import datetime
+import hashlib
+import time
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from samverkan import documents
+from samverkan.models import DocumentState, GeneratedDocument
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_for(document, timeout=20.0, until=lambda d: not d.is_pending):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        document.refresh_from_db()
+        if until(document):
+            return document
+        time.sleep(0.05)
+    pytest.fail(f"Dokument {document.pk} blev kvar i {document.state}: {document.reason}")
+
+
+@pytest.fixture
+def broker():
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def subject(db):
+    return UserFactory(username="anna", first_name="Anna")
+
+
+def test_the_worker_renders_a_tagged_pdf_and_stores_it_with_its_checksum(celery_worker, subject):
+    document = wait_for(documents.document_request(actor=subject, subject=subject,
+                                                   kind="test.plain"))
+
+    assert document.state == DocumentState.DONE, document.reason
+    assert document.attempts == 1
+    content = default_storage.open(document.file.name).read()
+    assert content.startswith(b"%PDF")
+    assert document.sha256 == hashlib.sha256(content).hexdigest()
+    assert document.size == len(content)
+    assert document.filename == f"prov-{subject.pk}.pdf"
+    assert document.started_at <= document.finished_at
+
+
+def test_nothing_is_queued_before_the_commit(celery_worker_process, broker, subject):
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with celery_worker_process.paused():
+        broker.delete(queue)
+        with transaction.atomic():
+            document = documents.document_request(actor=subject, subject=subject,
+                                                  kind="test.plain")
+            assert broker.llen(queue) == 0
+        assert broker.llen(queue) == 1
+    wait_for(document)
+    assert document.state == DocumentState.DONE
+
+
+def test_a_broken_template_fails_the_job_with_a_readable_reason(celery_worker, subject):
+    document = wait_for(documents.document_request(actor=subject, subject=subject,
+                                                   kind="test.broken"))
+
+    assert document.state == DocumentState.FAILED
+    assert document.reason.startswith("Mallen för dokumentet innehåller ett fel")
+    assert not document.file
+
+
+def test_the_same_bytes_are_stored_once_and_reused(celery_worker, subject):
+    first = wait_for(documents.document_request(actor=subject, subject=subject, kind="test.plain"))
+    second = wait_for(documents.document_request(actor=subject, subject=subject, kind="test.plain"))
+
+    assert second.state == DocumentState.DONE
+    assert second.sha256 == first.sha256
+    assert second.file.name == first.file.name
+    assert [d.pk for d in documents.stored_versions(subject, "test.plain")] == [first.pk]
+
+
+def test_a_transient_error_is_retried_with_backoff(celery_worker, subject):
+    document = wait_for(documents.document_request(actor=subject, subject=subject,
+                                                   kind="test.flaky"), timeout=30)
+
+    assert document.state == DocumentState.DONE, document.reason
+    assert document.attempts == 2
+
+
+def test_a_job_left_running_by_a_dead_worker_is_queued_again(celery_worker, subject):
+    with celery_worker.paused():
+        document = documents.document_request(actor=subject, subject=subject, kind="test.plain")
+        # What a worker killed mid-render leaves behind: pågår, started long ago.
+        GeneratedDocument.objects.filter(pk=document.pk).update(
+            state=DocumentState.RUNNING, attempts=1,
+            started_at=timezone.now() - documents.STALE_AFTER - datetime.timedelta(minutes=1))
+        assert documents.documents_requeue_stale() == [document.pk]
+    wait_for(document)
+
+    assert document.state == DocumentState.DONE
+    assert document.attempts == 2
+
+
+def test_a_running_job_that_is_not_stale_is_left_alone(subject):
+    document = GeneratedDocument.objects.create(
+        subject=subject, kind="test.plain", state=DocumentState.RUNNING,
+        started_at=timezone.now())
+
+    assert documents.documents_requeue_stale() == []
+    assert documents.document_render(document_id=document.pk) is None
+
+
+def test_the_status_partial_polls_while_queued_and_offers_retry_when_failed(client, subject):
+    document = GeneratedDocument.objects.create(subject=subject, kind="test.plain")
+    client.force_login(subject)
+
+    html = client.get(reverse("documents:status", kwargs={"pk": document.pk})).content.decode()
+    assert 'hx-trigger="every 2s"' in html
+    assert "Köad" in html
+
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        state=DocumentState.FAILED, reason="Mallen för dokumentet saknas.")
+    html = client.get(reverse("documents:status", kwargs={"pk": document.pk})).content.decode()
+    assert "every 2s" not in html
+    assert "Misslyckad" in html and "Mallen för dokumentet saknas." in html
+    assert "Försök igen" in html
+
+
+def test_retry_queues_a_failed_job_again(client, subject, celery_worker):
+    document = GeneratedDocument.objects.create(
+        subject=subject, kind="test.plain", state=DocumentState.FAILED, reason="Fel")
+    client.force_login(subject)
+
+    response = client.post(reverse("documents:retry", kwargs={"pk": document.pk}))
+
+    assert response.status_code == 302
+    assert wait_for(document).state == DocumentState.DONE
+
+
+def test_others_may_not_retry_and_anonymous_visitors_see_nothing(client, subject):
+    document = GeneratedDocument.objects.create(
+        subject=subject, kind="test.plain", state=DocumentState.FAILED, reason="Fel")
+    assert client.get(reverse("documents:status", kwargs={"pk": document.pk})).status_code == 404
+    client.force_login(UserFactory())
+    assert client.post(reverse("documents:retry", kwargs={"pk": document.pk})).status_code == 403
+
+
+def test_the_download_serves_the_stored_bytes(client, subject, celery_worker):
+    document = wait_for(documents.document_request(actor=subject, subject=subject,
+                                                   kind="test.plain"))
+    client.force_login(subject)
+
+    response = client.get(reverse("documents:download", kwargs={"pk": document.pk}))
+
+    body = b"".join(response.streaming_content)
+    assert hashlib.sha256(body).hexdigest() == document.sha256
+    assert response["Content-Disposition"].startswith("attachment")
