@@ -102,9 +102,19 @@ class ActivityForm(ConcurrencyMixin, forms.ModelForm):
         return cleaned
 
 
+class MeetingChoiceField(forms.ModelChoiceField):
+    # A meeting's own name is often just "Samverkansnämndens sammanträde": the date and
+    # the body tell the choices apart.
+    def label_from_instance(self, meeting):
+        name = str(meeting)
+        if meeting.body.name not in name:
+            name = f"{meeting.body.name}: {name}"
+        return f"{meeting.date:%Y-%m-%d} {name}"
+
+
 class DecideForm(forms.Form):
-    meeting = forms.ModelChoiceField(label=_("Sammanträde"), queryset=None,
-                                     empty_label=_("Välj sammanträde"))
+    meeting = MeetingChoiceField(label=_("Sammanträde"), queryset=None,
+                                 empty_label=_("Välj sammanträde"))
     paragraph = forms.IntegerField(label=_("Paragraf (§)"), min_value=1, required=False,
                                    help_text=_("Lämnas tom: nästa lediga § för organet det året."))
     title = forms.CharField(label=_("Rubrik"), max_length=300, required=False,

@@ -194,3 +194,12 @@ def test_kansli_creates_next_years_plan_choosing_activities(client, kansli, draf
     assert response["Location"] == new.get_absolute_url()
     assert [a.title for a in Activity.objects.filter(focus_area__activity_plan=new)] == [
         "Utveckla och sprida vårdförlopp"]
+
+
+def test_the_decision_form_tells_meetings_apart_by_date_and_body(client, kansli, draft_plan,
+                                                                draft_meeting):
+    draft_plan.state = PlanState.REVIEW
+    draft_plan.save()
+    client.force_login(kansli)
+    page = client.get(_url("activity_plan_decide", draft_plan)).content.decode()
+    assert f"{draft_meeting.date:%Y-%m-%d} Samverkansnämnden: Sammanträde i utkast" in page
