@@ -49,8 +49,10 @@ OP = OperationalPlan
 AP = ActivityPlan
 OP_PAGE = "plans/operational_plan_detail.html"
 AP_PAGE = "plans/activity_plan_detail.html"
+# The saved version is shown above the form (plans/_item_form.html).
 CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
-             "visas nedan och din text finns kvar i formuläret. Spara igen för att ersätta den.")
+             "visas ovanför formuläret och din text finns kvar i det. Spara igen för att "
+             "ersätta den.")
 
 
 def _healthcare_region(request, slug):

@@ -1,0 +1,222 @@
+"""The plan pages in a real browser: the kansli works on Aktivitetsplan 2023 in place,
+sends it to beredning and records the nämnd's decision; the public reads it; two
+editors of the same activity; the warning before leaving unsaved changes.
+
+Every page visited is checked with axe (WCAG 2.1 A and AA) and photographed to
+test-artifacts/screenshots/.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from plans.models import Activity, ActivityPlan, PlanState
+from regions.models import RoleGroup
+from tests.browser.conftest import check_a11y, login
+from tests.conftest import PASSWORD, _user_with_role
+
+PRODUCTION = "Utveckla och stärka produktionssamarbetet i sjukvårdsregionen"
+
+
+@pytest.fixture
+def plans_demo(demo_data):
+    """The demo's plans: Mellansverige's decided verksamhetsplan and its Aktivitetsplan
+    2023 as a draft, with the seed's 21 activities under five fokusområden."""
+    call_command("loaddata", "knowledge.yaml", "plans.yaml", verbosity=0)
+    return ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
+
+
+@pytest.fixture
+def second_kansli(mellansverige):
+    return _user_with_role("kansli.tva", RoleGroup.Role.KANSLI, mellansverige)
+
+
+def _production_activity() -> Activity:
+    return Activity.objects.get(title=PRODUCTION, focus_area__activity_plan__year=2023)
+
+
+def _open_activity_plan(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role(
+        "link", name="Planering och uppföljning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Planering och uppföljning")
+    check_a11y(page, f"planering-{name}")
+    page.get_by_role("link", name="Aktivitetsplan 2023").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Aktivitetsplan 2023")
+    check_a11y(page, f"aktivitetsplan-{name}")
+
+
+def _open_edit_form(page: Page, activity: Activity):
+    card = page.locator(f"#aktivitet-{activity.pk}")
+    card.get_by_role("link", name=f"Ändra {activity.title}").click()
+    description = card.get_by_label("Beskrivning")
+    expect(description).to_be_visible()
+    return card, description
+
+
+def _focus_area_headings(page: Page) -> list[str]:
+    return page.locator("#plan-items > section > h2").all_inner_texts()
+
+
+def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
+        page, new_page, visit, live_server, plans_demo, kansli):
+    login(page, live_server, "kansli", PASSWORD)
+    page.get_by_role("link", name="Sjukvårdsregion Mellansverige").first.click()
+    check_a11y(page, "start")
+    _open_activity_plan(page, "utkast")
+    plan_url = page.url
+
+    # Edit an activity in place: the form replaces the card, saving puts the card back.
+    activity = _production_activity()
+    card, description = _open_edit_form(page, activity)
+    check_a11y(page, "aktivitet-redigeras")
+    description.fill("Planera produktionen gemensamt.\n\n- Uppföljning varje kvartal")
+    card.get_by_role("button", name="Spara").click()
+    expect(card.get_by_role("heading", level=3)).to_have_text(PRODUCTION)
+    expect(card).to_contain_text("Uppföljning varje kvartal")
+    expect(card.get_by_role("listitem").filter(has_text="Uppföljning varje kvartal")).to_be_visible()
+    assert page.url == plan_url
+    check_a11y(page, "aktivitet-sparad")
+
+    # Move the first fokusområde down with the keyboard alone.
+    first = "Verksamhet och utveckling"
+    assert _focus_area_headings(page)[:2] == [first, "Kunskapsstyrning"]
+    page.get_by_role("link", name=f"Byt namn på {first}").focus()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=f"Flytta upp {first}")).to_be_focused()
+    page.keyboard.press("Tab")
+    move_down = page.get_by_role("button", name=f"Flytta ned {first}")
+    expect(move_down).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#plan-items > section > h2").nth(1)).to_have_text(first)
+    assert _focus_area_headings(page)[:2] == ["Kunskapsstyrning", first]
+    # Focus stays on the button that was pressed, now in its new place (WCAG 2.4.3).
+    expect(page.get_by_role("button", name=f"Flytta ned {first}")).to_be_focused()
+    check_a11y(page, "fokusomrade-flyttat")
+
+    # ... and an activity within its fokusområde, the same way.
+    area = page.locator("#plan-items > section").filter(
+        has=page.get_by_role("heading", name=first, level=2))
+    titles = area.locator("li.card > h3").all_inner_texts()
+    area.get_by_role("button", name=f"Flytta ned {titles[0]}").focus()
+    page.keyboard.press("Enter")
+    expect(area.locator("li.card > h3").nth(1)).to_have_text(titles[0])
+    assert area.locator("li.card > h3").all_inner_texts()[:2] == [titles[1], titles[0]]
+
+    # Beredning, then the nämnd's decision at a meeting.
+    page.get_by_role("button", name="Skicka till beredning").click()
+    expect(page.get_by_role("status")).to_contain_text("Planen är skickad till beredning")
+    expect(page.locator(".facts .tag").first).to_have_text("Under beredning")
+    check_a11y(page, "beredning")
+    page.get_by_role("link", name="Registrera nämndens beslut").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Registrera beslut om Aktivitetsplan 2023")
+    check_a11y(page, "beslut-formular")
+    meeting = page.get_by_label("Sammanträde")
+    meeting.select_option(meeting.locator("option", has_text="2024-03-15").get_attribute("value"))
+    page.get_by_label("Paragraf (§)").fill("17")
+    page.get_by_role("button", name="Registrera beslutet").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Beslutet § 17 är registrerat och planen är beslutad.")
+    expect(page.get_by_text("Beslutad 2024-03-15 § 17")).to_be_visible()
+    check_a11y(page, "beslutad")
+    assert ActivityPlan.objects.get(pk=plans_demo.pk).state == PlanState.DECIDED
+
+    # The public reads the decided plan, as the kansli left it, and cannot change it.
+    visitor = new_page()
+    path = plans_demo.get_absolute_url()
+    visit(visitor, path, "publik-aktivitetsplan")
+    assert _focus_area_headings(visitor)[:2] == ["Kunskapsstyrning", first]
+    expect(visitor.locator(f"#aktivitet-{activity.pk}")).to_contain_text(
+        "Uppföljning varje kvartal")
+    expect(visitor.get_by_role("link", name=re.compile("^Ändra"))).to_have_count(0)
+    expect(visitor.get_by_role("button", name=re.compile("^Flytta"))).to_have_count(0)
+    visit(visitor, path, "publik-aktivitetsplan-igen")  # now from the cache
+    expect(visitor.locator(f"#aktivitet-{activity.pk}")).to_contain_text(
+        "Uppföljning varje kvartal")
+
+    # A new version, changed, compared with the decided one.
+    page.get_by_role("button", name="Ny version").click()
+    expect(page.get_by_role("status")).to_contain_text("Version 2 är skapad som utkast.")
+    check_a11y(page, "version-2")
+    copy = page.locator("li.card").filter(has=page.get_by_role("heading", name=PRODUCTION))
+    copy = page.locator(f"#{copy.get_attribute('id')}")
+    copy.get_by_role("link", name=f"Ändra {PRODUCTION}").click()
+    copy.get_by_label("Aktivitet (obligatoriskt)").fill("Stärka produktionssamarbetet")
+    copy.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("heading", name="Stärka produktionssamarbetet", level=3)).to_be_visible()
+    page.get_by_role("link", name="Jämför med föregående version").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jämför versioner")
+    expect(page.locator("del").filter(has_text=PRODUCTION)).to_be_visible()
+    expect(page.locator("ins").filter(has_text="Stärka produktionssamarbetet")).to_be_visible()
+    check_a11y(page, "jamfor")
+
+
+def test_the_second_of_two_editors_is_refused_and_sees_both_texts(
+        new_page, live_server, plans_demo, kansli, second_kansli):
+    activity = _production_activity()
+    first, second = new_page(), new_page()
+    login(first, live_server, "kansli", PASSWORD)
+    login(second, live_server, "kansli.tva", PASSWORD)
+    for editor, name in ((first, "forsta"), (second, "andra")):
+        editor.goto(live_server.url + plans_demo.get_absolute_url())
+        check_a11y(editor, f"aktivitetsplan-{name}")
+    first_card, first_text = _open_edit_form(first, activity)
+    second_card, second_text = _open_edit_form(second, activity)
+
+    first_text.fill("Den första redaktörens text.")
+    first_card.get_by_role("button", name="Spara").click()
+    expect(first_card).to_contain_text("Den första redaktörens text.")
+
+    second_text.fill("Den andra redaktörens text.")
+    second_card.get_by_role("button", name="Spara").click()
+    alert = second_card.get_by_role("alert")
+    expect(alert).to_contain_text("Någon annan har ändrat aktiviteten medan du redigerade.")
+    expect(alert).to_be_focused()
+    saved = second_card.get_by_role("region", name="Den senast sparade versionen")
+    expect(saved).to_contain_text("Den första redaktörens text.")
+    expect(second_card.get_by_label("Beskrivning")).to_have_value("Den andra redaktörens text.")
+    check_a11y(second, "konflikt")
+    activity.refresh_from_db()
+    assert "Den första redaktörens text." in activity.description
+    assert "andra" not in activity.description
+
+
+def test_leaving_a_form_with_unsaved_changes_asks_first(page, live_server, plans_demo, kansli):
+    login(page, live_server, "kansli", PASSWORD)
+    page.goto(live_server.url + plans_demo.get_absolute_url())
+    check_a11y(page, "aktivitetsplan")
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        if len(dialogs) == 1:
+            dialog.dismiss()
+        else:
+            dialog.accept()
+
+    page.on("dialog", answer)
+    _card, description = _open_edit_form(page, _production_activity())
+    description.press_sequentially(" Osparad ändring")
+    home = page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Start")
+
+    home.click(no_wait_after=True)
+    page.wait_for_timeout(300)
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith(plans_demo.get_absolute_url())  # stayed: nothing lost
+
+    home.click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Aktivitetsplan 2023")
+    assert dialogs == ["beforeunload", "beforeunload"]
+    check_a11y(page, "lamnad")
+    # A form that was saved does not ask.
+    page.goto(live_server.url + plans_demo.get_absolute_url())
+    check_a11y(page, "aktivitetsplan-igen")
+    card, description = _open_edit_form(page, _production_activity())
+    description.press_sequentially(" Sparad")
+    card.get_by_role("button", name="Spara").click()
+    expect(card).to_contain_text("Sparad")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Start").click()
+    check_a11y(page, "lamnad-efter-sparat")
+    assert dialogs == ["beforeunload", "beforeunload"]
