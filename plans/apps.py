@@ -8,7 +8,8 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from knowledge.search import register_search_source
-        from plans import cache, search
+        from plans import cache, pdf, search
 
         cache.connect_signals()
         register_search_source(search.plan_search)
+        pdf.register()  # the återrapport's PDF renderer (samverkan.documents)

@@ -259,3 +259,6 @@ class ActivityGoal(models.Model):
 
     def __str__(self):
         return f"{self.activity_id} – {self.goal_id}"
+
+
+from plans.followup_models import *  # noqa: E402,F401,F403 (återrapporter: see its __all__)

@@ -146,6 +146,18 @@ def document_request(*, actor, subject, kind: str, snapshot: bool = False) -> Ge
     return document
 
 
+def document_render_now(*, actor, subject, kind: str, snapshot: bool = False) -> GeneratedDocument:
+    """Render in this process, without the queue (demo data, management commands)."""
+    renderer_for(kind)
+    document = GeneratedDocument.objects.create(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
+        kind=kind, is_snapshot=snapshot,
+        requested_by=actor if actor is not None and actor.is_authenticated else None)
+    document_render(document_id=document.pk)
+    document.refresh_from_db()
+    return document
+
+
 def _claim(document_id: int) -> GeneratedDocument | None:
     with transaction.atomic():
         document = (GeneratedDocument.objects.select_for_update(skip_locked=True)
