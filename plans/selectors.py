@@ -140,6 +140,13 @@ def plan_versions(plan) -> list:
     return chain
 
 
+def plan_versions_visible_to(user, plan) -> list:
+    """The versions of the plan the user may read: a draft of the next version is
+    internal, also when the version in force is public."""
+    states = visible_states(user, plan.healthcare_region)
+    return [version for version in plan_versions(plan) if version.state in states]
+
+
 # Choices for the forms ---------------------------------------------------------------
 
 

@@ -142,7 +142,7 @@ def _plan_context(request, healthcare_region, plan):
         "can_manage": selectors.can_manage_plans(request.user, healthcare_region),
         "can_edit": plan.is_editable and selectors.can_manage_plans(request.user,
                                                                     healthcare_region),
-        "versions": selectors.plan_versions(plan),
+        "versions": selectors.plan_versions_visible_to(request.user, plan),
     }
 
 
@@ -278,7 +278,7 @@ def plan_new_version(request, hr, pk, model):
 def plan_compare(request, hr, pk, model):
     healthcare_region = _healthcare_region(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, model, pk)
-    versions = selectors.plan_versions(plan)
+    versions = selectors.plan_versions_visible_to(request.user, plan)
     other_pk = request.GET.get("med") or plan.previous_version_id
     other = (selectors.plan_for_user(request.user, healthcare_region, model, other_pk)
              if other_pk else None)

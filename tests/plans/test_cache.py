@@ -77,3 +77,11 @@ def test_a_draft_is_never_cached(client, kansli, draft_plan, activity):
     activity.title = "Ny rubrik"
     activity.save()
     assert "Ny rubrik" in _get(client, draft_plan)
+
+
+def test_the_public_is_not_told_of_a_draft_of_the_next_version(client, kansli, decided_plan):
+    copy = services.plan_new_version(actor=kansli, plan=decided_plan)
+    page = _get(client, decided_plan)
+    assert "Version 2" not in page and copy.get_absolute_url() not in page
+    client.force_login(kansli)
+    assert "Version 2 (utkast)" in _get(client, decided_plan)
