@@ -153,6 +153,12 @@ def can_comment(user, report: FollowUpReport) -> bool:
     return report.state == ReportState.REVIEW and _perm(user, COMMENT, report.healthcare_region_id)
 
 
+def sees_comments(user, report: FollowUpReport) -> bool:
+    """The nämnd's comments are internal: its members, the kansli and the writers see them."""
+    hr = report.healthcare_region_id
+    return any(_perm(user, perm, hr) for perm in (INTERNAL, MANAGE, WRITE))
+
+
 def comment_for_user(user, report: FollowUpReport, pk, *, change: bool = False) -> FollowUpComment:
     try:
         comment = FollowUpComment.objects.select_related("follow_up").get(

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from plans import views
 from plans.models import ActivityPlan, OperationalPlan
@@ -86,4 +86,5 @@ urlpatterns = [
          name="activity_move"),
     path("aktivitetsplaner/<int:pk>/aktiviteter/<int:activity_pk>/ta-bort/",
          views.activity_delete, name="activity_delete"),
+    path("", include("plans.followup_urls")),  # återrapporter
 ]

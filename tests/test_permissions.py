@@ -21,7 +21,9 @@ from tests.permission_columns import (
     USERS,
 )
 from tests.permission_columns import write as _write
+from tests.plans import followup_permission_table as followup_table
 from tests.plans import permission_table as plans_table
+from tests.plans.followup_permission_table import followup_objects  # noqa: F401 (fixture)
 from tests.plans.permission_table import plans_objects  # noqa: F401 (fixture)
 from tests.pricing import permission_table as pricing_table
 from tests.pricing.permission_table import pricing_objects  # noqa: F401 (fixture)
@@ -58,13 +60,14 @@ ROWS = [
     ("pricing:section", ("hr",), "get", PUBLIC),
     *knowledge_table.ROWS,
     *plans_table.ROWS,
+    *followup_table.ROWS,
     *pricing_table.ROWS,
 ]
 
 
 @pytest.fixture
 def objects(mellansverige, board, uppsala, draft_meeting, published_meeting,
-            knowledge_objects, plans_objects, pricing_objects):  # noqa: F811
+            knowledge_objects, plans_objects, pricing_objects, followup_objects):  # noqa: F811
     item = AgendaItemFactory(meeting=draft_meeting)
     return {
         "hr": mellansverige.slug,
@@ -76,11 +79,13 @@ def objects(mellansverige, board, uppsala, draft_meeting, published_meeting,
         "decision": DecisionFactory(meeting=draft_meeting, agenda_item=item).pk,
         **knowledge_objects,
         **plans_objects,
+        **followup_objects,
         **pricing_objects,
     }
 
 
 KWARG_NAMES = {**knowledge_table.KWARG_NAMES, **plans_table.KWARG_NAMES,
+               **followup_table.KWARG_NAMES,
                **pricing_table.KWARG_NAMES,
                "hr": "hr", "body": "pk", "membership": "pk", "draft": "pk", "published": "pk",
                "item": "item_pk", "decision": "decision_pk"}
