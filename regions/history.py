@@ -114,7 +114,8 @@ def _foreign_key(model, name: str):
         field = model._meta.get_field(name.removesuffix("_id"))
     except FieldDoesNotExist:
         return None
-    return field if field.many_to_one else None
+    # A GenericForeignKey (Decision.subject) is many-to-one too, but to no one model.
+    return field if field.many_to_one and field.related_model is not None else None
 
 
 class _Names:

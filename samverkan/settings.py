@@ -8,6 +8,7 @@ DJANGO_ALLOWED_HOSTS; `manage.py check --deploy` then passes without warnings.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -202,6 +203,9 @@ CELERY_BEAT_SCHEDULE = {
     # Document jobs whose worker died mid-render go back in the queue.
     "documents-requeue-stale": {"task": "samverkan.tasks.documents_requeue_stale",
                                 "schedule": 300.0},
+    # Price contacts of regions that have not submitted: 7 days and 1 day before the deadline.
+    "price-collection-reminders": {"task": "pricing.tasks.price_collection_reminders",
+                                   "schedule": crontab(hour=7, minute=0)},
 }
 
 # Security. In production every cookie is secure, HSTS is on and HTTP is

@@ -236,3 +236,10 @@ def test_history_names_people_and_related_rows_instead_of_ids(board, kansli, upp
     assert shown["organ"] == "Samverkansnämnden"
     assert shown["representerar"] == "Region Uppsala"
     assert shown["roll"] == "Ersättare"
+
+
+def test_history_shows_a_decision_that_decides_a_document(board, mellansverige):
+    services.decision_create(actor=None, meeting=MeetingFactory(body=board), title="Plan",
+                             text="Fastställs.", subject=mellansverige)
+    decision = next(e for e in governance_history(mellansverige) if e.what == "Beslut")
+    assert decision.object_label.startswith("§ ")
