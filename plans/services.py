@@ -31,7 +31,7 @@ from plans.models import (
 from plans.richtext import sanitise, sanitise_inline
 from regions import services as region_services
 from regions.models import Body, Meeting, Region, User
-from regions.services import ConcurrentEditError, _history_context, _lock_unchanged
+from samverkan.editing import ConcurrentEditError, history_context, lock_unchanged
 
 __all__ = ["ConcurrentEditError"]
 
@@ -95,7 +95,7 @@ def operational_plan_create(*, actor: User | None, healthcare_region, title: str
                             start_year: int, end_year: int,
                             introduction: str = "") -> OperationalPlan:
     """A new verksamhetsplan, as a draft."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _save(OperationalPlan(
             healthcare_region=healthcare_region, title=title, start_year=start_year,
             end_year=end_year, introduction=sanitise(introduction),
@@ -105,15 +105,15 @@ def operational_plan_create(*, actor: User | None, healthcare_region, title: str
 def operational_plan_update(*, actor: User | None, plan: OperationalPlan, fields: dict,
                             expected_updated_at: datetime.datetime | None = None
                             ) -> OperationalPlan:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(plan)
-        current = _lock_unchanged(OperationalPlan, plan.pk, expected_updated_at)
+        current = lock_unchanged(OperationalPlan, plan.pk, expected_updated_at)
         return _save(_apply(current, _clean_text(fields)))
 
 
 def section_create(*, actor: User | None, plan: OperationalPlan, heading: str, number: str = "",
                    agreement_text: str = "", plan_text: str = "") -> PlanSection:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         plan = _lock_editable(plan)
         return _save(PlanSection(
             plan=plan, position=_next_position(plan.sections), heading=heading,
@@ -124,9 +124,9 @@ def section_create(*, actor: User | None, plan: OperationalPlan, heading: str, n
 
 def section_update(*, actor: User | None, section: PlanSection, fields: dict,
                    expected_updated_at: datetime.datetime | None = None) -> PlanSection:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(section.plan)
-        current = _lock_unchanged(PlanSection, section.pk, expected_updated_at)
+        current = lock_unchanged(PlanSection, section.pk, expected_updated_at)
         fields = _clean_text(fields)
         if "number" in fields:
             fields["number"] = fields["number"].strip().removeprefix("§").strip()
@@ -134,19 +134,19 @@ def section_update(*, actor: User | None, section: PlanSection, fields: dict,
 
 
 def section_delete(*, actor: User | None, section: PlanSection) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(section.plan)
         section.delete()
 
 
 def section_move(*, actor: User | None, section: PlanSection, direction: int) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         plan = _lock_editable(section.plan)
         _move(section, plan.sections.all(), direction)
 
 
 def goal_create(*, actor: User | None, section: PlanSection, text: str) -> PlanGoal:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(section.plan)
         return _save(PlanGoal(section=section, position=_next_position(section.goals),
                               text=sanitise_inline(text)))
@@ -154,20 +154,20 @@ def goal_create(*, actor: User | None, section: PlanSection, text: str) -> PlanG
 
 def goal_update(*, actor: User | None, goal: PlanGoal, fields: dict,
                 expected_updated_at: datetime.datetime | None = None) -> PlanGoal:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(goal.section.plan)
-        current = _lock_unchanged(PlanGoal, goal.pk, expected_updated_at)
+        current = lock_unchanged(PlanGoal, goal.pk, expected_updated_at)
         return _save(_apply(current, _clean_text(fields)))
 
 
 def goal_delete(*, actor: User | None, goal: PlanGoal) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(goal.section.plan)
         goal.delete()
 
 
 def goal_move(*, actor: User | None, goal: PlanGoal, direction: int) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(goal.section.plan)
         _move(goal, goal.section.goals.all(), direction)
 
@@ -186,7 +186,7 @@ def activity_plan_create(*, actor: User | None, operational_plan: OperationalPla
                          title: str = "", introduction: str = "",
                          focus_areas: Iterable[str] = ()) -> ActivityPlan:
     """A new aktivitetsplan for a year of the verksamhetsplan, as a draft."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _check_year(operational_plan, year)
         plan = _save(ActivityPlan(
             healthcare_region_id=operational_plan.healthcare_region_id,
@@ -203,16 +203,16 @@ def activity_plan_create(*, actor: User | None, operational_plan: OperationalPla
 
 def activity_plan_update(*, actor: User | None, plan: ActivityPlan, fields: dict,
                          expected_updated_at: datetime.datetime | None = None) -> ActivityPlan:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(plan)
-        current = _lock_unchanged(ActivityPlan, plan.pk, expected_updated_at)
+        current = lock_unchanged(ActivityPlan, plan.pk, expected_updated_at)
         _apply(current, _clean_text(fields))
         _check_year(current.operational_plan, current.year)
         return _save(current)
 
 
 def focus_area_create(*, actor: User | None, plan: ActivityPlan, name: str) -> FocusArea:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         plan = _lock_editable(plan)
         return _save(FocusArea(activity_plan=plan, position=_next_position(plan.focus_areas),
                                name=name))
@@ -220,14 +220,14 @@ def focus_area_create(*, actor: User | None, plan: ActivityPlan, name: str) -> F
 
 def focus_area_update(*, actor: User | None, focus_area: FocusArea, fields: dict,
                       expected_updated_at: datetime.datetime | None = None) -> FocusArea:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(focus_area.activity_plan)
-        current = _lock_unchanged(FocusArea, focus_area.pk, expected_updated_at)
+        current = lock_unchanged(FocusArea, focus_area.pk, expected_updated_at)
         return _save(_apply(current, fields))
 
 
 def focus_area_delete(*, actor: User | None, focus_area: FocusArea) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(focus_area.activity_plan)
         if focus_area.activities.exists():
             raise ValidationError(_("Fokusområdet har aktiviteter. Flytta eller ta bort dem först."))
@@ -235,7 +235,7 @@ def focus_area_delete(*, actor: User | None, focus_area: FocusArea) -> None:
 
 
 def focus_area_move(*, actor: User | None, focus_area: FocusArea, direction: int) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         plan = _lock_editable(focus_area.activity_plan)
         _move(focus_area, plan.focus_areas.all(), direction)
 
@@ -278,7 +278,7 @@ def activity_create(*, actor: User | None, focus_area: FocusArea, title: str,
                     description: str = "", responsible_body: Body | None = None,
                     responsible_group=None, regions: Iterable[Region] = (),
                     goals: Iterable[PlanGoal] = ()) -> Activity:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         plan = _lock_editable(focus_area.activity_plan)
         regions, goals = list(regions), list(goals)
         check_activity_relations(plan, focus_area=focus_area, responsible_body=responsible_body,
@@ -298,9 +298,9 @@ def activity_update(*, actor: User | None, activity: Activity, fields: dict,
     fields = dict(fields)
     regions = fields.pop("regions", None)
     goals = fields.pop("goals", None)
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         plan = _lock_editable(activity.focus_area.activity_plan)
-        current = _lock_unchanged(Activity, activity.pk, expected_updated_at)
+        current = lock_unchanged(Activity, activity.pk, expected_updated_at)
         moved = "focus_area" in fields and fields["focus_area"].pk != current.focus_area_id
         _apply(current, _clean_text(fields))
         check_activity_relations(
@@ -315,13 +315,13 @@ def activity_update(*, actor: User | None, activity: Activity, fields: dict,
 
 
 def activity_delete(*, actor: User | None, activity: Activity) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(activity.focus_area.activity_plan)
         activity.delete()
 
 
 def activity_move(*, actor: User | None, activity: Activity, direction: int) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         _lock_editable(activity.focus_area.activity_plan)
         _move(activity, activity.focus_area.activities.all(), direction)
 
@@ -346,7 +346,7 @@ def _illegal(plan, to_state) -> ValidationError:
 
 def plan_transition(*, actor: User | None, plan, to_state: str):
     """Send a plan to beredning, back to utkast, or archive a decided plan."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         current = type(plan).objects.select_for_update().get(pk=plan.pk)
         if to_state not in TRANSITIONS.get(current.state, set()):
             raise _illegal(current, to_state)
@@ -361,7 +361,7 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
     The decision points at the plan (Decision.subject) and the plan at the decision.
     An earlier decided version of the same plan is archived: one version is in force.
     """
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         current = type(plan).objects.select_for_update().get(pk=plan.pk)
         if current.state != PlanState.REVIEW:
             raise _illegal(current, PlanState.DECIDED)
@@ -434,7 +434,7 @@ def _activities_with_links(queryset):
 
 def plan_new_version(*, actor: User | None, plan):
     """A draft copy of a decided plan ("Ny version"); the decided one stays in force."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         current = type(plan).objects.select_for_update().get(pk=plan.pk)
         if current.state != PlanState.DECIDED:
             raise ValidationError(_("Bara en beslutad plan kan få en ny version."))
@@ -471,7 +471,7 @@ def activity_plan_copy_to_year(*, actor: User | None, plan: ActivityPlan, year: 
     """Next year's aktivitetsplan from this one, in one step: its fokusområden and the
     activities chosen to carry over, as a new draft."""
     activity_ids = set(activity_ids)
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         operational_plan = operational_plan or plan.operational_plan
         _check_year(operational_plan, year)
         chosen = Activity.objects.filter(focus_area__activity_plan=plan, pk__in=activity_ids)
@@ -498,7 +498,7 @@ def activity_plan_copy_to_year(*, actor: User | None, plan: ActivityPlan, year: 
 
 def activities_import(*, actor: User | None, plan: ActivityPlan, rows) -> int:
     """Add checked rows (plans.spreadsheets.parse_activities) as activities, all or none."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         plan = _lock_editable(plan)
         next_position = {}
         created = 0

@@ -42,8 +42,7 @@ from plans.models import (
     PlanState,
 )
 from regions.selectors import can_view_internal, healthcare_region_get
-from regions.views import _save_form
-from samverkan.forms import form_data
+from samverkan.editing import form_data, save_form
 
 OP = OperationalPlan
 AP = ActivityPlan
@@ -100,7 +99,7 @@ def operational_plan_create(request, hr):
         raise PermissionDenied
     form = OperationalPlanForm(form_data(request))
     if request.method == "POST":
-        plan = _save_form(request, form, lambda data: services.operational_plan_create(
+        plan = save_form(form, lambda data: services.operational_plan_create(
             actor=request.user, healthcare_region=healthcare_region,
             **{k: data[k] for k in ("title", "start_year", "end_year", "introduction")}),
             conflict_message="")
@@ -121,7 +120,7 @@ def activity_plan_create(request, hr):
         raise PermissionDenied
     form = ActivityPlanForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
-        plan = _save_form(request, form, lambda data: services.activity_plan_create(
+        plan = save_form(form, lambda data: services.activity_plan_create(
             actor=request.user, **{k: data[k] for k in
                                    ("operational_plan", "year", "title", "introduction")}),
             conflict_message="")
@@ -205,7 +204,7 @@ def plan_update(request, hr, pk, model):
                                 healthcare_region=healthcare_region)
         fields, service = ("year", "title", "introduction"), services.activity_plan_update
     if request.method == "POST":
-        saved = _save_form(request, form, lambda data: service(
+        saved = save_form(form, lambda data: service(
             actor=request.user, plan=plan, fields={k: data[k] for k in fields},
             expected_updated_at=form.expected_version()),
             conflict_message=CONFLICT % {"what": _("planen")})
@@ -248,7 +247,7 @@ def plan_decide(request, hr, pk, model):
         return redirect(plan)
     form = DecideForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
-        saved = _save_form(request, form, lambda data: services.plan_decide(
+        saved = save_form(form, lambda data: services.plan_decide(
             actor=request.user, plan=plan, **data), conflict_message="")
         if saved:
             messages.success(request, _("Beslutet § %(n)s är registrerat och planen är "
@@ -344,7 +343,7 @@ def _edit_item(request, healthcare_region, plan, *, form, save, what, title, anc
     `save` and answers with the re-rendered list (htmx) or a redirect to the item."""
     form_id = f"form-{anchor}"
     if request.method == "POST":
-        saved = _save_form(request, form, save, conflict_message=CONFLICT % {"what": what})
+        saved = save_form(form, save, conflict_message=CONFLICT % {"what": what})
         if saved:
             saved_id = f"{ANCHORS[type(saved)]}-{saved.pk}"
             if request.htmx:
@@ -580,7 +579,7 @@ def activity_plan_next_year(request, hr, pk):
     plan = selectors.plan_for_user(request.user, healthcare_region, AP, pk, change=True)
     form = NextYearForm(form_data(request), plan=plan)
     if request.method == "POST":
-        saved = _save_form(request, form, lambda data: services.activity_plan_copy_to_year(
+        saved = save_form(form, lambda data: services.activity_plan_copy_to_year(
             actor=request.user, plan=plan, year=data["year"],
             activity_ids=[a.pk for a in data["activities"]]), conflict_message="")
         if saved:

@@ -33,11 +33,6 @@ from samverkan.editing import ConcurrentEditError, history_context, lock_unchang
 __all__ = ["ConcurrentEditError"]
 
 
-# Kept under the names plans and knowledge import; new code imports samverkan.editing.
-_history_context = history_context
-_lock_unchanged = lock_unchanged
-
-
 def _save(obj, *, exclude: Iterable[str] | None = None):
     obj.full_clean(exclude=exclude)
     obj.save()
@@ -102,7 +97,7 @@ def role_revoke(*, user: User, role: str, scope: HealthcareRegion | Region) -> b
 
 def person_create(*, actor: User | None, first_name: str, last_name: str, title: str = "",
                   email: str = "") -> Person:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _save(Person(first_name=first_name, last_name=last_name, title=title, email=email))
 
 
@@ -141,7 +136,7 @@ def membership_create(*, actor: User | None, body: Body, person: Person, region:
                       role: str, starts_on: datetime.date,
                       ends_on: datetime.date | None = None) -> Membership:
     """Appoint a person to a body, representing a region, for a term."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _save_membership(
             Membership(body=body, person=person, region=region, role=role,
                        starts_on=starts_on, ends_on=ends_on)
@@ -150,8 +145,8 @@ def membership_create(*, actor: User | None, body: Body, person: Person, region:
 
 def membership_update(*, actor: User | None, membership: Membership, fields: dict,
                       expected_updated_at: datetime.datetime | None = None) -> Membership:
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(Membership, membership.pk, expected_updated_at)
+    with transaction.atomic(), history_context(actor):
+        current = lock_unchanged(Membership, membership.pk, expected_updated_at)
         return _save_membership(_apply(current, fields))
 
 
@@ -171,15 +166,15 @@ def membership_end(*, actor: User | None, membership: Membership, ends_on: datet
 def meeting_create(*, actor: User | None, body: Body, date: datetime.date,
                    start_time: datetime.time | None = None, place: str = "", title: str = "",
                    notes: str = "") -> Meeting:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         return _save(Meeting(body=body, date=date, start_time=start_time, place=place,
                              title=title, notes=notes))
 
 
 def meeting_update(*, actor: User | None, meeting: Meeting, fields: dict,
                    expected_updated_at: datetime.datetime | None = None) -> Meeting:
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(Meeting, meeting.pk, expected_updated_at)
+    with transaction.atomic(), history_context(actor):
+        current = lock_unchanged(Meeting, meeting.pk, expected_updated_at)
         if "body" in fields and fields["body"].healthcare_region_id != current.body.healthcare_region_id:
             raise ValidationError({"body": _("Organet tillhör en annan sjukvårdsregion.")})
         return _save(_apply(current, fields))
@@ -196,7 +191,7 @@ def agenda_item_next_number(meeting: Meeting) -> int:
 
 def agenda_item_create(*, actor: User | None, meeting: Meeting, title: str,
                        description: str = "", number: int | None = None) -> AgendaItem:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         Meeting.objects.select_for_update().get(pk=meeting.pk)
         number = number or agenda_item_next_number(meeting)
         return _save(AgendaItem(meeting=meeting, number=number, title=title,
@@ -205,13 +200,13 @@ def agenda_item_create(*, actor: User | None, meeting: Meeting, title: str,
 
 def agenda_item_update(*, actor: User | None, item: AgendaItem, fields: dict,
                        expected_updated_at: datetime.datetime | None = None) -> AgendaItem:
-    with transaction.atomic(), _history_context(actor):
-        current = _lock_unchanged(AgendaItem, item.pk, expected_updated_at)
+    with transaction.atomic(), history_context(actor):
+        current = lock_unchanged(AgendaItem, item.pk, expected_updated_at)
         return _save(_apply(current, fields))
 
 
 def agenda_item_delete(*, actor: User | None, item: AgendaItem) -> None:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         item.delete()
 
 
@@ -243,7 +238,7 @@ def decision_create(*, actor: User | None, meeting: Meeting, title: str, text: s
                     paragraph: int | None = None, agenda_item: AgendaItem | None = None,
                     subject=None) -> Decision:
     """Record a decision (§) at a meeting; `subject` is the document it decides, if any."""
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         # Serialise § numbering per body so two kansli users cannot take the same number.
         Body.objects.select_for_update().get(pk=meeting.body_id)
         decision = Decision(
@@ -258,9 +253,9 @@ def decision_create(*, actor: User | None, meeting: Meeting, title: str, text: s
 
 def decision_update(*, actor: User | None, decision: Decision, fields: dict,
                     expected_updated_at: datetime.datetime | None = None) -> Decision:
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         Body.objects.select_for_update().get(pk=decision.meeting.body_id)
-        current = _lock_unchanged(Decision, decision.pk, expected_updated_at)
+        current = lock_unchanged(Decision, decision.pk, expected_updated_at)
         _apply(current, fields)
         _check_decision(current)
         return _save(current)
@@ -271,5 +266,5 @@ def decision_delete(*, actor: User | None, decision: Decision) -> None:
         raise ValidationError(
             _("Beslutet gäller en handling och kan inte tas bort; ändra det i stället.")
         )
-    with transaction.atomic(), _history_context(actor):
+    with transaction.atomic(), history_context(actor):
         decision.delete()

@@ -41,11 +41,6 @@ def _can_manage(request, healthcare_region) -> bool:
     )
 
 
-def _save_form(request, form, save, *, conflict_message):
-    # Kept for plans' views, which import it; new code calls samverkan.editing.save_form.
-    return save_form(form, save, conflict_message=conflict_message)
-
-
 # Overview --------------------------------------------------------------------------
 
 
@@ -115,7 +110,7 @@ def membership_create(request, hr, pk):
                 role=data["role"], starts_on=data["starts_on"], ends_on=data["ends_on"],
             )
 
-        membership = _save_form(request, form, transaction.atomic()(save), conflict_message="")
+        membership = save_form(form, transaction.atomic()(save), conflict_message="")
         if membership:
             messages.success(request, _("%(person)s har lagts till i %(body)s.")
                              % {"person": membership.person, "body": body.name})
@@ -133,7 +128,7 @@ def membership_update(request, hr, pk):
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
     form = MembershipForm(form_data(request), instance=membership, body=membership.body)
     if request.method == "POST":
-        saved = _save_form(request, form, lambda data: services.membership_update(
+        saved = save_form(form, lambda data: services.membership_update(
             actor=request.user, membership=membership,
             fields={k: data[k] for k in ("person", "region", "role", "starts_on", "ends_on")},
             expected_updated_at=form.expected_version(),
@@ -155,7 +150,7 @@ def membership_end(request, hr, pk):
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
     form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
-        saved = _save_form(request, form, lambda data: services.membership_end(
+        saved = save_form(form, lambda data: services.membership_end(
             actor=request.user, membership=membership, ends_on=data["ends_on"]),
             conflict_message="")
         if saved:
@@ -198,7 +193,7 @@ def meeting_create(request, hr):
         initial["body"] = board.pk
     form = MeetingForm(form_data(request), initial=initial, healthcare_region=healthcare_region)
     if request.method == "POST":
-        meeting = _save_form(request, form, lambda data: services.meeting_create(
+        meeting = save_form(form, lambda data: services.meeting_create(
             actor=request.user, **{k: data[k] for k in MeetingForm.Meta.fields}),
             conflict_message="")
         if meeting:
@@ -229,7 +224,7 @@ def meeting_update(request, hr, pk):
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     form = MeetingForm(form_data(request), instance=meeting, healthcare_region=healthcare_region)
     if request.method == "POST":
-        saved = _save_form(request, form, lambda data: services.meeting_update(
+        saved = save_form(form, lambda data: services.meeting_update(
             actor=request.user, meeting=meeting,
             fields={k: data[k] for k in MeetingForm.Meta.fields},
             expected_updated_at=form.expected_version(),
@@ -274,7 +269,7 @@ def agenda_item_edit(request, hr, pk, item_pk=None):
                 actor=request.user, item=item,
                 fields={**{k: data[k] for k in fields}, "number": data["number"] or item.number},
                 expected_updated_at=form.expected_version())
-        saved = _save_form(request, form, save, conflict_message=_(
+        saved = save_form(form, save, conflict_message=_(
             "Någon annan har ändrat ärendet medan du redigerade. Spara igen för att ersätta det."))
         if saved:
             messages.success(request, _("Ärendet har sparats."))
@@ -320,7 +315,7 @@ def decision_edit(request, hr, pk, decision_pk=None):
                 fields={**{k: data[k] for k in fields},
                         "paragraph": data["paragraph"] or decision.paragraph},
                 expected_updated_at=form.expected_version())
-        saved = _save_form(request, form, save, conflict_message=_(
+        saved = save_form(form, save, conflict_message=_(
             "Någon annan har ändrat beslutet medan du redigerade. Den sparade versionen visas "
             "nedan; spara igen för att ersätta den."))
         if saved:

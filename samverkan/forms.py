@@ -1,8 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samverkan.editing import form_data  # noqa: F401 (where plans and knowledge import it)
-
 
 class AccessibilityReportForm(forms.Form):
     page = forms.CharField(label=_("Vilken sida gäller det?"), max_length=500, required=False,
