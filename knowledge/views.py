@@ -33,16 +33,10 @@ from knowledge.models import GroupRole
 from knowledge.search import knowledge_search
 from regions import services as region_services
 from regions.rotation import rotation_plan
-from regions.selectors import healthcare_region_get
+from regions.selectors import healthcare_region_for_request
 from samverkan.editing import form_data, save_form
 
 FORM_PAGE = "regions/form_page.html"
-
-
-def _healthcare_region(request, slug):
-    healthcare_region = healthcare_region_get(slug)
-    request.healthcare_region = healthcare_region
-    return healthcare_region
 
 
 def _section_url(healthcare_region):
@@ -60,7 +54,7 @@ def _person(request, data):
 
 def section(request, hr):
     """The sjukvårdsregion's structure as a tree, with its värdskap."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     return render(request, "knowledge/structure.html", {
         "healthcare_region": healthcare_region,
         "structure": selectors.structure_of(healthcare_region),
@@ -71,7 +65,7 @@ def section(request, hr):
 
 def national(request, hr):
     """All national programme areas with their host, and the national groups."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     rows, national_groups = selectors.national_structure()
     return render(request, "knowledge/national.html", {
         "healthcare_region": healthcare_region,
@@ -84,7 +78,7 @@ def national(request, hr):
 
 
 def group_detail(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk)
     memberships = selectors.current_memberships(group)
     names = selectors.kind_names(healthcare_region)
@@ -106,7 +100,7 @@ def group_detail(request, hr, pk):
 
 @login_required
 def group_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     selectors.require_manage(request.user, healthcare_region)
     form = RegionalGroupForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -124,7 +118,7 @@ def group_create(request, hr):
 
 @login_required
 def group_update(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk, change=True)
     form = RegionalGroupForm(form_data(request), instance=group,
                              healthcare_region=healthcare_region)
@@ -149,7 +143,7 @@ def group_update(request, hr, pk):
 @login_required
 def group_mandate(request, hr, pk):
     """Edit the group's uppdrag: the kansli, or the group's own ordförande or processledare."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk, mandate=True)
     form = MandateForm(form_data(request), instance=group)
     if request.method == "POST":
@@ -171,7 +165,7 @@ def group_mandate(request, hr, pk):
 
 @login_required
 def group_membership_create(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     group = selectors.regional_group_for_user(request.user, healthcare_region, pk, change=True)
     form = GroupMembershipForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -196,7 +190,7 @@ def group_membership_create(request, hr, pk):
 
 @login_required
 def group_membership_end(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     membership = selectors.group_membership_for_user(request.user, healthcare_region, pk)
     form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
@@ -219,7 +213,7 @@ def group_membership_end(request, hr, pk):
 
 
 def council_detail(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     council = selectors.council_for_user(request.user, healthcare_region, pk)
     memberships = selectors.council_current_memberships(council)
     rotation = []
@@ -244,7 +238,7 @@ def council_detail(request, hr, pk):
 
 @login_required
 def council_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     selectors.require_manage(request.user, healthcare_region)
     form = CouncilForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -263,7 +257,7 @@ def council_create(request, hr):
 
 @login_required
 def council_membership_create(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     council = selectors.council_for_user(request.user, healthcare_region, pk, change=True)
     form = CouncilMembershipForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -286,7 +280,7 @@ def council_membership_create(request, hr, pk):
 
 @login_required
 def council_membership_end(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     membership = selectors.council_membership_for_user(request.user, healthcare_region, pk)
     form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
@@ -311,7 +305,7 @@ def council_membership_end(request, hr, pk):
 @login_required
 def hosting_create(request, hr):
     """Record that this sjukvårdsregion hosts a national programme area (its kansli)."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     selectors.require_manage(request.user, healthcare_region)
     form = HostingForm(form_data(request))
     if request.method == "POST":
@@ -335,7 +329,7 @@ def hosting_create(request, hr):
 
 
 def goals(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     promises, loose = selectors.promises_with_goals(request.user, healthcare_region)
     return render(request, "knowledge/goals.html", {
         "healthcare_region": healthcare_region, "promises": promises, "loose_goals": loose,
@@ -344,7 +338,7 @@ def goals(request, hr):
 
 
 def goal_detail(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     goal = selectors.goal_for_user(request.user, healthcare_region, pk)
     indicators = []
     for indicator in selectors.goal_indicators(goal):
@@ -390,7 +384,7 @@ def _goals_url(healthcare_region):
 
 @login_required
 def goal_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     selectors.require_manage(request.user, healthcare_region)
     form = GoalForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -408,7 +402,7 @@ def goal_create(request, hr):
 
 @login_required
 def goal_update(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     goal = selectors.goal_for_user(request.user, healthcare_region, pk, change=True)
     form = GoalForm(form_data(request), instance=goal, healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -427,7 +421,7 @@ def goal_update(request, hr, pk):
 
 @login_required
 def indicator_create(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     goal = selectors.goal_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorForm(form_data(request))
     if request.method == "POST":
@@ -446,7 +440,7 @@ def indicator_create(request, hr, pk):
 
 @login_required
 def indicator_update(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorForm(form_data(request), instance=indicator)
     if request.method == "POST":
@@ -466,7 +460,7 @@ def indicator_update(request, hr, pk):
 
 @login_required
 def indicator_value_create(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorValueForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -487,7 +481,7 @@ def indicator_value_create(request, hr, pk):
 @login_required
 def indicator_upload(request, hr, pk):
     """Upload a CSV or XLSX of values; every bad row is reported and nothing is written."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorUploadForm(form_data(request), request.FILES if request.method == "POST" else None)
     errors = []
@@ -516,7 +510,7 @@ def indicator_upload(request, hr, pk):
 
 
 def search(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     q = request.GET.get("q", "").strip()[:200]
     return render(request, "knowledge/search.html", {
         "healthcare_region": healthcare_region, "q": q, "header_search_q": q,

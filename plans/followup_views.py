@@ -23,7 +23,7 @@ from plans.followup_forms import (
     ReportForm,
 )
 from plans.models import ReportState
-from regions.selectors import healthcare_region_get
+from regions.selectors import healthcare_region_for_request
 from samverkan import documents
 from samverkan.document_views import status_context
 from samverkan.editing import form_data, save_form
@@ -32,14 +32,8 @@ CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast 
              "visas nedan och din text finns kvar i formuläret. Spara igen för att ersätta den.")
 
 
-def _healthcare_region(request, slug):
-    healthcare_region = healthcare_region_get(slug)
-    request.healthcare_region = healthcare_region
-    return healthcare_region
-
-
 def _report(request, hr, pk, *, change=False):
-    return selectors.report_for_user(request.user, _healthcare_region(request, hr), pk,
+    return selectors.report_for_user(request.user, healthcare_region_for_request(request, hr), pk,
                                      change=change)
 
 
@@ -49,7 +43,7 @@ def _refuse(request, report, error: ValidationError):
 
 
 def followup_list(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     return render(request, "plans/followup/list.html", {
         "healthcare_region": healthcare_region,
         "reports": list(selectors.reports_visible_to(request.user, healthcare_region)),
@@ -59,7 +53,7 @@ def followup_list(request, hr):
 
 @login_required
 def followup_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     if not selectors._perm(request.user, selectors.MANAGE, healthcare_region.pk):
         raise PermissionDenied
     form = ReportCreateForm(form_data(request), healthcare_region=healthcare_region)

@@ -41,7 +41,10 @@ from plans.models import (
     PlanSection,
     PlanState,
 )
-from regions.selectors import can_view_internal, healthcare_region_get
+from regions.selectors import (
+    can_view_internal,
+    healthcare_region_for_request,
+)
 from samverkan.editing import form_data, save_form
 
 OP = OperationalPlan
@@ -52,12 +55,6 @@ AP_PAGE = "plans/activity_plan_detail.html"
 CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
              "visas ovanför formuläret och din text finns kvar i det. Spara igen för att "
              "ersätta den.")
-
-
-def _healthcare_region(request, slug):
-    healthcare_region = healthcare_region_get(slug)
-    request.healthcare_region = healthcare_region
-    return healthcare_region
 
 
 def _url(name, plan, **kwargs):
@@ -78,7 +75,7 @@ def _direction(request) -> int:
 
 def section(request, hr):
     """The plans' start page of one sjukvårdsregion: the plans the user may read."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     return render(request, "plans/section.html", {
         "healthcare_region": healthcare_region,
         "operational_plans": list(selectors.operational_plans_visible_to(
@@ -94,7 +91,7 @@ def section(request, hr):
 
 @login_required
 def operational_plan_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     if not selectors.can_manage_plans(request.user, healthcare_region):
         raise PermissionDenied
     form = OperationalPlanForm(form_data(request))
@@ -115,7 +112,7 @@ def operational_plan_create(request, hr):
 
 @login_required
 def activity_plan_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     if not selectors.can_manage_plans(request.user, healthcare_region):
         raise PermissionDenied
     form = ActivityPlanForm(form_data(request), healthcare_region=healthcare_region)
@@ -169,7 +166,7 @@ def _read_only_items(request, healthcare_region, plan):
 
 @plan_cache.anonymous_page
 def operational_plan_detail(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, OP, pk)
     return _cacheable(plan, render(request, OP_PAGE, {
         **_plan_context(request, healthcare_region, plan),
@@ -182,7 +179,7 @@ def operational_plan_detail(request, hr, pk):
 
 @plan_cache.anonymous_page
 def activity_plan_detail(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, AP, pk)
     return _cacheable(plan, render(request, AP_PAGE, {
         **_plan_context(request, healthcare_region, plan),
@@ -193,7 +190,7 @@ def activity_plan_detail(request, hr, pk):
 
 @login_required
 def plan_update(request, hr, pk, model):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, model, pk, edit=True)
     if model is OP:
         form = OperationalPlanForm(form_data(request), instance=plan)
@@ -221,7 +218,7 @@ def plan_update(request, hr, pk, model):
 @login_required
 @require_POST
 def plan_transition(request, hr, pk, model):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, model, pk, change=True)
     to_state = request.POST.get("state", "")
     try:
@@ -240,7 +237,7 @@ def plan_transition(request, hr, pk, model):
 
 @login_required
 def plan_decide(request, hr, pk, model):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, model, pk, change=True)
     if plan.state != PlanState.REVIEW:
         messages.error(request, _("Bara en plan under beredning kan beslutas."))
@@ -263,7 +260,7 @@ def plan_decide(request, hr, pk, model):
 @login_required
 @require_POST
 def plan_new_version(request, hr, pk, model):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, model, pk, change=True)
     try:
         copy = services.plan_new_version(actor=request.user, plan=plan)
@@ -275,7 +272,7 @@ def plan_new_version(request, hr, pk, model):
 
 
 def plan_compare(request, hr, pk, model):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, model, pk)
     versions = selectors.plan_versions_visible_to(request.user, plan)
     other_pk = request.GET.get("med") or plan.previous_version_id
@@ -296,7 +293,7 @@ HISTORY_PAGE_SIZE = 50
 
 @login_required
 def plan_history(request, hr, pk, model):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, model, pk)
     if not can_view_internal(request.user, healthcare_region):
         # Who changed what is internal, also of a public plan.
@@ -399,7 +396,7 @@ def _delete_item(request, healthcare_region, plan, obj, delete, title):
 
 
 def _editable_plan(request, hr, pk, model):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     return healthcare_region, selectors.plan_for_user(request.user, healthcare_region, model, pk,
                                                       edit=True)
 
@@ -575,7 +572,7 @@ def activity_delete(request, hr, pk, activity_pk):
 
 @login_required
 def activity_plan_next_year(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, AP, pk, change=True)
     form = NextYearForm(form_data(request), plan=plan)
     if request.method == "POST":
@@ -597,7 +594,7 @@ def activity_plan_next_year(request, hr, pk):
 
 
 def activity_plan_export(request, hr, pk, fmt):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, AP, pk)
     filename = f"aktivitetsplan-{healthcare_region.slug}-{plan.year}-v{plan.version}.{fmt}"
     if fmt == "xlsx":

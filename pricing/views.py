@@ -24,21 +24,15 @@ from pricing.forms import (
     UprateForm,
 )
 from pricing.models import ApiToken, Category, PriceSubmission
-from regions.selectors import healthcare_region_get
+from regions.selectors import healthcare_region_for_request
 from samverkan.editing import form_data, save_form
 
 PAGE_SIZE = 200
 
 
-def _healthcare_region(request, slug):
-    healthcare_region = healthcare_region_get(slug)
-    request.healthcare_region = healthcare_region
-    return healthcare_region
-
-
 def section(request, hr):
     """The sjukvårdsregion's prislistor: every list the user may read, newest first."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     return render(request, "pricing/section.html", {
         "healthcare_region": healthcare_region,
         "price_lists": selectors.price_list_overview(request.user, healthcare_region),
@@ -49,7 +43,7 @@ def section(request, hr):
 
 @login_required
 def price_list_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     if not selectors.can_manage(request.user, healthcare_region):
         raise PermissionDenied
     form = PriceListCreateForm(form_data(request))
@@ -70,7 +64,7 @@ def price_list_create(request, hr):
 
 
 def price_list_detail(request, hr, year):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     statuses = selectors.region_statuses(price_list)
     readable = [s.region for s in statuses
@@ -107,7 +101,7 @@ def price_list_detail(request, hr, year):
 
 def region_lines(request, hr, year, scb):
     """One region's lines in a list, and (for those who may) its submissions."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     region = selectors.region_for_user(request.user, price_list, scb)
     items = selectors.items_of(price_list, region=region)
@@ -127,7 +121,7 @@ def region_lines(request, hr, year, scb):
 @login_required
 def upload(request, hr, year, scb):
     """Upload a CSV or XLSX: every row is checked; a clean file goes on to the preview."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     region = selectors.region_for_user(request.user, price_list, scb, submit=True)
     form = PriceUploadForm(form_data(request), request.FILES if request.method == "POST" else None)
@@ -156,7 +150,7 @@ def upload(request, hr, year, scb):
 @login_required
 def submission_detail(request, hr, year, scb, pk):
     """The preview of a submission (differences, flagged changes), and its confirmation."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     region = selectors.region_for_user(request.user, price_list, scb)
     submission = selectors.submission_for_user(request.user, price_list, region, pk,
@@ -193,7 +187,7 @@ def submission_detail(request, hr, year, scb, pk):
 
 
 def template(request, hr):
-    _healthcare_region(request, hr)
+    healthcare_region_for_request(request, hr)
     return _download(spreadsheets.template_xlsx(), "prisrader-mall.xlsx", "xlsx")
 
 
@@ -212,7 +206,7 @@ def _download(data: bytes, filename: str, kind: str) -> HttpResponse:
 
 def export(request, hr, year, fmt):
     """The list as XLSX or CSV, or JSON (open data), with the lines the user may read."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     items = selectors.items_of(price_list)
     if not price_list.is_public:
@@ -234,7 +228,7 @@ def export(request, hr, year, fmt):
 @login_required
 @require_POST
 def transition(request, hr, year):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year, manage=True)
     form = TransitionForm(request.POST, healthcare_region=healthcare_region)
     if form.is_valid():
@@ -254,7 +248,7 @@ def transition(request, hr, year):
 @login_required
 def uprate(request, hr, year):
     """The kansli starts next year's list from this decided one, uprated by a percentage."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year, manage=True)
     form = UprateForm(form_data(request))
     if request.method == "POST":
@@ -278,7 +272,7 @@ def uprate(request, hr, year):
 def compare(request, hr):
     """One code's price across regions and years, as a table and a chart; and each
     region's change between two years."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     code = request.GET.get("kod", "").strip()[:40]
     comparison = selectors.code_comparison(request.user, healthcare_region, code) if code else None
     chart = None
@@ -310,7 +304,7 @@ def compare(request, hr):
 @login_required
 def api_tokens(request, hr, scb):
     """A price contact's keys for the region's own systems to submit through the API."""
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = healthcare_region_for_request(request, hr)
     region = next((r for r in selectors.submit_regions(request.user, healthcare_region)
                    if r.scb_code == scb), None)
     if region is None:

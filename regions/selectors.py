@@ -104,6 +104,14 @@ def healthcare_region_get(slug: str) -> HealthcareRegion:
         raise Http404 from None
 
 
+def healthcare_region_for_request(request, slug: str) -> HealthcareRegion:
+    """The sjukvårdsregion a page is about (404 if none), remembered on the request for
+    the header, the navigation and the switcher."""
+    healthcare_region = healthcare_region_get(slug)
+    request.healthcare_region = healthcare_region
+    return healthcare_region
+
+
 def healthcare_regions_with_regions() -> QuerySet[HealthcareRegion]:
     return HealthcareRegion.objects.prefetch_related(
         Prefetch("regions", queryset=Region.objects.select_related("cooperates_with")),

@@ -29,12 +29,6 @@ from regions.rotation import leadership_rotation_propose
 from samverkan.editing import form_data, save_form
 
 
-def _healthcare_region(request, slug):
-    healthcare_region = selectors.healthcare_region_get(slug)
-    request.healthcare_region = healthcare_region
-    return healthcare_region
-
-
 def _can_manage(request, healthcare_region) -> bool:
     return selectors.permissions_for_user(request.user).has_healthcare_region_perm(
         "manage_governance", healthcare_region.pk
@@ -45,7 +39,7 @@ def _can_manage(request, healthcare_region) -> bool:
 
 
 def healthcare_region_start(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     today = timezone.localdate()
     meetings = selectors.meetings_visible_to(request.user, healthcare_region).select_related(
         "body__healthcare_region"
@@ -59,7 +53,7 @@ def healthcare_region_start(request, hr):
 
 
 def healthcare_region_about(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     regions = list(healthcare_region.regions.select_related("cooperates_with"))
     cooperating = list(healthcare_region.cooperating_regions.select_related("healthcare_region"))
     bodies = selectors.bodies_of(healthcare_region)
@@ -80,7 +74,7 @@ def healthcare_region_about(request, hr):
 
 
 def body_detail(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     body = selectors.body_for_user(request.user, healthcare_region, pk)
     memberships = selectors.memberships_current(body)
     return render(request, "regions/body_detail.html", {
@@ -96,7 +90,7 @@ def body_detail(request, hr, pk):
 
 @login_required
 def membership_create(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     body = selectors.body_for_user(request.user, healthcare_region, pk, change=True)
     form = MembershipForm(form_data(request), body=body)
     if request.method == "POST":
@@ -124,7 +118,7 @@ def membership_create(request, hr, pk):
 
 @login_required
 def membership_update(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
     form = MembershipForm(form_data(request), instance=membership, body=membership.body)
     if request.method == "POST":
@@ -146,7 +140,7 @@ def membership_update(request, hr, pk):
 
 @login_required
 def membership_end(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
     form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
@@ -170,7 +164,7 @@ def membership_end(request, hr, pk):
 
 
 def meeting_list(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     board = (
         Body.objects.filter(healthcare_region=healthcare_region, kind=Body.Kind.BOARD).first()
     )
@@ -185,7 +179,7 @@ def meeting_list(request, hr):
 
 @login_required
 def meeting_create(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     selectors.require_healthcare_region_perm(request.user, healthcare_region, "manage_governance")
     initial = {}
     board = Body.objects.filter(healthcare_region=healthcare_region, kind=Body.Kind.BOARD).first()
@@ -206,7 +200,7 @@ def meeting_create(request, hr):
 
 
 def meeting_detail(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk)
     items, decisions = selectors.meeting_detail(meeting)
     return render(request, "regions/meeting_detail.html", {
@@ -220,7 +214,7 @@ def meeting_detail(request, hr, pk):
 
 @login_required
 def meeting_update(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     form = MeetingForm(form_data(request), instance=meeting, healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -244,7 +238,7 @@ def meeting_update(request, hr, pk):
 @login_required
 @require_POST
 def meeting_publish(request, hr, pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     publish = request.POST.get("publish") == "1"
     services.meeting_set_published(actor=request.user, meeting=meeting, published=publish)
@@ -255,7 +249,7 @@ def meeting_publish(request, hr, pk):
 
 @login_required
 def agenda_item_edit(request, hr, pk, item_pk=None):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     item = selectors.agenda_item_of(meeting, item_pk) if item_pk else None
     form = AgendaItemForm(form_data(request), instance=item, meeting=meeting)
@@ -284,7 +278,7 @@ def agenda_item_edit(request, hr, pk, item_pk=None):
 
 @login_required
 def agenda_item_delete(request, hr, pk, item_pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     item = selectors.agenda_item_of(meeting, item_pk)
     if request.method == "POST":
@@ -300,7 +294,7 @@ def agenda_item_delete(request, hr, pk, item_pk):
 
 @login_required
 def decision_edit(request, hr, pk, decision_pk=None):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     decision = selectors.decision_of(meeting, decision_pk) if decision_pk else None
     form = DecisionForm(form_data(request), instance=decision, meeting=meeting)
@@ -331,7 +325,7 @@ def decision_edit(request, hr, pk, decision_pk=None):
 
 @login_required
 def decision_delete(request, hr, pk, decision_pk):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     decision = selectors.decision_of(meeting, decision_pk)
     error = None
@@ -357,7 +351,7 @@ HISTORY_PAGE_SIZE = 50
 
 @login_required
 def history(request, hr):
-    healthcare_region = _healthcare_region(request, hr)
+    healthcare_region = selectors.healthcare_region_for_request(request, hr)
     if not selectors.can_view_internal(request.user, healthcare_region):
         # The history shows unpublished meetings, so it is hidden like them.
         raise Http404
