@@ -142,10 +142,6 @@ class IndicatorUploadForm(forms.Form):
     )
 
 
-class MembershipEndForm(forms.Form):
-    ends_on = forms.DateField(label=_("Sista dag på uppdraget"), widget=DateInput())
-
-
 
 class GoalForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:

@@ -26,12 +26,12 @@ from knowledge.forms import (
     IndicatorUploadForm,
     IndicatorValueForm,
     MandateForm,
-    MembershipEndForm,
     RegionalGroupForm,
 )
 from knowledge.models import GroupRole
 from knowledge.search import knowledge_search
 from regions import services as region_services
+from regions.forms import MembershipEndForm
 from regions.rotation import rotation_plan
 from regions.selectors import healthcare_region_for_request
 from samverkan.editing import form_data, save_form
@@ -41,12 +41,6 @@ FORM_PAGE = "regions/form_page.html"
 
 def _section_url(healthcare_region):
     return reverse("knowledge:section", kwargs={"hr": healthcare_region.slug})
-
-
-def _person(request, data):
-    return data["person"] or region_services.person_create(
-        actor=request.user, first_name=data["first_name"].strip(),
-        last_name=data["last_name"].strip(), title=data.get("title", "").strip())
 
 
 # Structure ---------------------------------------------------------------------------
@@ -172,7 +166,7 @@ def group_membership_create(request, hr, pk):
         @transaction.atomic
         def save(data):
             return services.group_membership_create(
-                actor=request.user, group=group, person=_person(request, data),
+                actor=request.user, group=group, person=region_services.person_chosen_or_created(actor=request.user, data=data),
                 region=data["region"], role=data["role"], starts_on=data["starts_on"],
                 ends_on=data["ends_on"])
 
@@ -264,7 +258,7 @@ def council_membership_create(request, hr, pk):
         @transaction.atomic
         def save(data):
             return services.council_membership_create(
-                actor=request.user, council=council, person=_person(request, data),
+                actor=request.user, council=council, person=region_services.person_chosen_or_created(actor=request.user, data=data),
                 region=data["region"], role=data["role"], starts_on=data["starts_on"],
                 ends_on=data["ends_on"])
 

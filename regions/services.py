@@ -101,6 +101,13 @@ def person_create(*, actor: User | None, first_name: str, last_name: str, title:
         return _save(Person(first_name=first_name, last_name=last_name, title=title, email=email))
 
 
+def person_chosen_or_created(*, actor: User | None, data: dict) -> Person:
+    """The person an appointment form chose, or a new one from its name fields."""
+    return data["person"] or person_create(
+        actor=actor, first_name=data["first_name"].strip(), last_name=data["last_name"].strip(),
+        title=(data.get("title") or "").strip())
+
+
 def _check_region_belongs(body: Body, region: Region):
     if region.healthcare_region_id != body.healthcare_region_id and (
         region.cooperates_with_id != body.healthcare_region_id

@@ -95,10 +95,7 @@ def membership_create(request, hr, pk):
     form = MembershipForm(form_data(request), body=body)
     if request.method == "POST":
         def save(data):
-            person = data["person"] or services.person_create(
-                actor=request.user, first_name=data["first_name"].strip(),
-                last_name=data["last_name"].strip(), title=data.get("title", "").strip(),
-            )
+            person = services.person_chosen_or_created(actor=request.user, data=data)
             return services.membership_create(
                 actor=request.user, body=body, person=person, region=data["region"],
                 role=data["role"], starts_on=data["starts_on"], ends_on=data["ends_on"],
