@@ -7,6 +7,7 @@ class PricingConfig(AppConfig):
     verbose_name = "Prislistor"
 
     def ready(self):
-        from pricing import history
+        from pricing import documents, history
 
         history.register()
+        documents.register()

@@ -60,8 +60,13 @@ def price_list_create(*, actor: User | None, healthcare_region: HealthcareRegion
 
 def price_list_transition(*, actor: User | None, price_list: PriceList, state: str,
                           decision: Decision | None = None,
-                          deadline: datetime.date | None = None) -> PriceList:
-    """Move the list to its next state; deciding needs the nämnd's decision (§)."""
+                          deadline: datetime.date | None = None,
+                          render_now: bool = False) -> PriceList:
+    """Move the list to its next state; deciding needs the nämnd's decision (§).
+
+    Compiling queues the PDF, XLSX and CSV (`price_list_compile`); deciding makes them
+    again as the decided versions, kept unchanged with their checksums.
+    """
     with transaction.atomic(), history_context(actor):
         current = PriceList.objects.select_for_update().get(pk=price_list.pk)
         if state not in TRANSITIONS[current.state]:
@@ -74,14 +79,37 @@ def price_list_transition(*, actor: User | None, price_list: PriceList, state: s
                 raise ValidationError({"decision": _("Beslutet hör till en annan "
                                                      "sjukvårdsregion.")})
             current.decision = decision
+            if decision.subject_id is None:
+                from regions import services as region_services
+
+                region_services.decision_update(actor=actor, decision=decision,
+                                                fields={"subject": current})
         if state == State.COLLECTING and deadline is not None:
             current.deadline = deadline
         current.state = state
         current.full_clean()
         current.save()
-        # Decision.subject is left alone: the Historik page cannot yet name a generic
-        # subject (regions/history.py), and the list's own `decision` already links them.
+        if state in (State.COMPILED, State.DECIDED):
+            price_list_compile(actor=actor, price_list=current, snapshot=state == State.DECIDED,
+                               render_now=render_now)
         return current
+
+
+def price_list_compile(*, actor: User | None, price_list: PriceList, snapshot: bool = False,
+                       render_now: bool = False) -> list:
+    """Queue the compiled list: a tagged PDF (rendered in parts on every free worker)
+    and the XLSX and CSV. Queued after the commit; `render_now` renders here instead
+    (demo data)."""
+    from pricing.documents import KINDS
+    from samverkan import documents
+
+    if price_list.state not in (State.CLOSED, State.COMPILED, State.DECIDED):
+        raise ValidationError(_("Prislistan kan sammanställas först när insamlingen är stängd."))
+    if price_list.state == State.DECIDED and not snapshot:
+        raise ValidationError(_("En beslutad prislista sammanställs inte igen: den beslutade "
+                                "versionen gäller."))
+    make = documents.document_render_now if render_now else documents.document_request
+    return [make(actor=actor, subject=price_list, kind=kind, snapshot=snapshot) for kind in KINDS]
 
 
 # Submissions ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:year>/", views.price_list_detail, name="price_list"),
     path("<int:year>/prislista.<fmt:fmt>", views.export, name="export"),
     path("<int:year>/status/", views.transition, name="transition"),
+    path("<int:year>/sammanstall/", views.compile_documents, name="compile"),
     path("<int:year>/rakna-upp/", views.uprate, name="uprate"),
     path("<int:year>/<str:scb>/", views.region_lines, name="region_lines"),
     path("<int:year>/<str:scb>/ladda-upp/", views.upload, name="upload"),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from pricing import charts, imports, selectors, services, spreadsheets
+from pricing import charts, documents, imports, selectors, services, spreadsheets
 from pricing.forms import (
     ApiTokenForm,
     PriceListCreateForm,
@@ -23,8 +23,10 @@ from pricing.forms import (
     TransitionForm,
     UprateForm,
 )
-from pricing.models import ApiToken, Category, PriceSubmission
+from pricing.models import ApiToken, Category, PriceList, PriceSubmission
 from regions.selectors import healthcare_region_for_request
+from samverkan import documents as pipeline
+from samverkan.document_views import status_context
 from samverkan.editing import form_data, save_form
 
 PAGE_SIZE = 200
@@ -96,7 +98,26 @@ def price_list_detail(request, hr, year):
         "transition_form": TransitionForm(healthcare_region=healthcare_region)
         if can_manage else None,
         "next_states": services.TRANSITIONS[price_list.state],
+        "documents": _documents(request, price_list),
+        "can_compile": can_manage and price_list.state in (
+            PriceList.State.CLOSED, PriceList.State.COMPILED),
     })
+
+
+def _documents(request, price_list: PriceList) -> list[dict]:
+    """The compiled files the user may read: each kind's latest job and stored versions."""
+    try:
+        documents.access(request.user, price_list)
+    except Http404:
+        return []
+    shown = []
+    for kind in documents.KINDS:
+        latest = pipeline.latest_document(price_list, kind)
+        if latest is not None:
+            shown.append({"status": status_context(request, latest),
+                          "versions": pipeline.stored_versions(price_list, kind),
+                          "label": pipeline.label_of(kind)})
+    return shown
 
 
 def region_lines(request, hr, year, scb):
@@ -243,6 +264,21 @@ def transition(request, hr, year):
     else:
         messages.error(request, _("Välj en giltig status."))
     return redirect(price_list)
+
+
+@login_required
+@require_POST
+def compile_documents(request, hr, year):
+    """The kansli compiles the list again (PDF, XLSX, CSV), e.g. after a late correction."""
+    healthcare_region = healthcare_region_for_request(request, hr)
+    price_list = selectors.price_list_for_user(request.user, healthcare_region, year, manage=True)
+    try:
+        services.price_list_compile(actor=request.user, price_list=price_list)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Prislistan sammanställs. Filerna visas här när de är klara."))
+    return redirect(f"{price_list.get_absolute_url()}#dokument")
 
 
 @login_required

@@ -1,6 +1,8 @@
 """Shared pages of the document pipeline: a job's status (polled by htmx), the download,
 and "Försök igen". Access is the subject's app's business (its registered `access`)."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -32,8 +34,11 @@ def _can_change(request, document) -> bool:
 
 
 def status_context(request, document: GeneratedDocument) -> dict:
+    done, total = document.parts_done, len(set(document.parts))
     return {"document": document, "stale": documents.is_stale(document),
-            "can_retry": _can_change(request, document)}
+            "can_retry": _can_change(request, document),
+            "label": documents.label_of(document.kind),
+            "parts_done": done, "parts_total": total}
 
 
 def document_status(request, pk):
@@ -50,8 +55,9 @@ def document_download(request, pk):
         handle = default_storage.open(document.file.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
+    content_type = mimetypes.guess_type(document.filename)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=True, filename=document.filename,
-                            content_type="application/pdf")
+                            content_type=content_type)
     response["X-Checksum-SHA256"] = document.sha256
     return response
 

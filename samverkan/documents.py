@@ -25,6 +25,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -37,6 +38,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samverkan.models import DocumentState, GeneratedDocument
+
+if TYPE_CHECKING:
+    from samverkan.document_parts import PartedRenderer
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +55,7 @@ class Renderer:
     render: Callable
     access: Callable | None = None
     label: str = ""
+    parted: "PartedRenderer | None" = None
 
 
 _RENDERERS: dict[str, Renderer] = {}
@@ -62,6 +67,16 @@ def register_renderer(kind: str, render: Callable, *, access: Callable | None = 
     _RENDERERS[kind] = Renderer(kind, render, access, label)
 
 
+def register_parted_renderer(kind: str, *, parts: Callable, front: Callable,
+                             page_numbers: Callable, filename: Callable,
+                             access: Callable | None = None, label: str = "") -> None:
+    """A long document rendered in parts on several workers (samverkan.document_parts)."""
+    from samverkan.document_parts import PartedRenderer
+
+    _RENDERERS[kind] = Renderer(kind, None, access, label, PartedRenderer(
+        parts=parts, front=front, page_numbers=page_numbers, filename=filename))
+
+
 def renderer_for(kind: str) -> Renderer:
     try:
         return _RENDERERS[kind]
@@ -69,11 +84,19 @@ def renderer_for(kind: str) -> Renderer:
         raise LookupError(f"Ingen renderare registrerad för {kind!r}") from None
 
 
-def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Tagged PDF (PDF/UA-1) from HTML; the HTML carries lang="sv" and a <title>."""
+def html_to_pdf(html: str, *, base_url: str | None = None, tagged: bool = True) -> bytes:
+    """Tagged PDF (PDF/UA-1) from HTML; the HTML carries lang="sv" and a <title>.
+    Untagged only for what is drawn onto a tagged page as an artifact (page numbers)."""
     import weasyprint  # heavy: loaded by the worker when it first renders, not by every web process
 
-    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)
+    return weasyprint.HTML(string=html, base_url=base_url).write_pdf(
+        pdf_variant=PDF_VARIANT if tagged else None)
+
+
+def label_of(kind: str) -> str:
+    """What the page calls a document of this kind ("PDF", "Excel")."""
+    renderer = _RENDERERS.get(kind)
+    return renderer.label if renderer is not None and renderer.label else "PDF"
 
 
 # Reads -------------------------------------------------------------------------------
@@ -153,7 +176,7 @@ def document_render_now(*, actor, subject, kind: str, snapshot: bool = False) ->
         subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
         kind=kind, is_snapshot=snapshot,
         requested_by=actor if actor is not None and actor.is_authenticated else None)
-    document_render(document_id=document.pk)
+    document_render(document_id=document.pk, inline=True)
     document.refresh_from_db()
     return document
 
@@ -203,22 +226,30 @@ def _store(document: GeneratedDocument, filename: str, content: bytes) -> None:
         name = earlier.file.name
     else:
         # Named by content, so a retry after a crash between save and update rewrites nothing.
-        name = f"documents/{document.kind}/{sha256[:2]}/{sha256}.pdf"
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        name = f"documents/{document.kind}/{sha256[:2]}/{sha256}.{extension}"
         if not default_storage.exists(name):
             name = default_storage.save(name, ContentFile(content))
     _finish(document, state=DocumentState.DONE, filename=filename, file=name, sha256=sha256,
             size=len(content), reason="")
 
 
-def document_render(*, document_id: int) -> GeneratedDocument | None:
+def document_render(*, document_id: int, inline: bool = False) -> GeneratedDocument | None:
     """Render and store one queued document (the worker's side). Transient errors
     (OSError) are re-raised with the job back in the queue, for the task to retry."""
     document = _claim(document_id)
     if document is None:
         return None
+    renderer = renderer_for(document.kind)
     try:
-        filename, content = renderer_for(document.kind).render(document.subject)
-        _store(document, filename, content)
+        if renderer.parted is not None:
+            from samverkan import document_parts
+
+            # Finished by the part tasks, or here and now when rendering inline.
+            document_parts.start(document, renderer.parted, inline=inline)
+        else:
+            filename, content = renderer.render(document.subject)
+            _store(document, filename, content)
     except OSError as error:
         _finish(document, state=DocumentState.QUEUED, finished_at=None,
                 reason=_("Tillfälligt fel, nytt försök görs: %(error)s") % {"error": error})

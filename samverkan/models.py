@@ -44,6 +44,10 @@ class GeneratedDocument(models.Model):
     created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
     started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+    # A document rendered in parts: the sha256 of each part's HTML in order, and how
+    # many of them are rendered (the progress the page shows).
+    parts = models.JSONField(_("avsnitt"), default=list, blank=True)
+    parts_done = models.PositiveIntegerField(_("klara avsnitt"), default=0)
 
     class Meta:
         verbose_name = _("genererat dokument")
@@ -67,3 +71,41 @@ class GeneratedDocument(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (DocumentState.QUEUED, DocumentState.RUNNING)
+
+
+class DocumentPart(models.Model):
+    """One separately rendered section of a long document (a hospital's prices, say).
+
+    A document made of parts is rendered section by section on as many workers as
+    are free, and the sections are put together at the end (samverkan.document_parts).
+    A part is known by the sha256 of its HTML: a section whose HTML has not changed
+    since an earlier render is not rendered again. Its page numbers are stamped on
+    when the document is put together, so a part does not depend on where it lands.
+    """
+
+    sha256 = models.CharField(_("kontrollsumma för HTML (SHA-256)"), max_length=64, unique=True)
+    label = models.CharField(_("avsnitt"), max_length=300, blank=True)
+    html = models.TextField(_("HTML"), blank=True,
+                            help_text=_("Tömd när avsnittet är skapat."))
+    file = models.FileField(_("fil"), max_length=300, blank=True)
+    pages = models.PositiveIntegerField(_("sidor"), null=True, blank=True)
+    outline = models.JSONField(_("bokmärken"), default=list, blank=True,
+                               help_text=_("[nivå, rubrik, sida i avsnittet, läge] per rubrik"))
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dokumentavsnitt")
+        verbose_name_plural = _("dokumentavsnitt")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rendered_at__isnull=True) | (~Q(file="") & Q(pages__gte=1)),
+                name="docpart_rendered_has_file"),
+        ]
+
+    def __str__(self):
+        return self.label or self.sha256[:12]
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.rendered_at is not None

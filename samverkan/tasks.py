@@ -56,6 +56,28 @@ def document_render_task(*, document_id: int) -> None:
     document_render(document_id=document_id)
 
 
+@shared_task(
+    base=DocumentTask, autoretry_for=(OSError,), retry_backoff=2, retry_backoff_max=300,
+    retry_jitter=True, max_retries=5,
+)
+def document_part_task(*, document_id: int, sha256: str) -> None:
+    """Render one part of a document made in parts (samverkan.document_parts)."""
+    from samverkan.document_parts import part_render
+
+    part_render(document_id=document_id, sha256=sha256)
+
+
+@shared_task(
+    base=DocumentTask, autoretry_for=(OSError,), retry_backoff=2, retry_backoff_max=300,
+    retry_jitter=True, max_retries=5,
+)
+def document_assemble_task(*, document_id: int) -> None:
+    """Join the rendered parts of a document into one PDF and store it."""
+    from samverkan.document_parts import assemble
+
+    assemble(document_id=document_id)
+
+
 @shared_task
 def documents_requeue_stale() -> list[int]:
     """Queue again the document jobs whose worker died mid-render (run by beat)."""

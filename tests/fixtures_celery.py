@@ -54,6 +54,17 @@ STOP_TIMEOUT_SECONDS = 15
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 
+def wait_done(document, timeout: float = 60.0):
+    """The generated document once the worker has finished with it (klar or misslyckad)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        document.refresh_from_db()
+        if not document.is_pending:
+            return document
+        time.sleep(0.05)
+    pytest.fail(f"{document.kind} {document.pk} blev kvar i {document.state}")
+
+
 def _database_url(db: dict) -> str:
     user = quote(db.get("USER") or "", safe="")
     password = quote(db.get("PASSWORD") or "", safe="")

@@ -1,7 +1,6 @@
 """The återrapport's PDFs through a real worker: versions by checksum, the frozen snapshot."""
 
 import datetime
-import time
 
 import pytest
 from django.core.files.storage import default_storage
@@ -10,19 +9,10 @@ from django.urls import reverse
 from plans import followup_services as services
 from samverkan import documents
 from samverkan.models import DocumentState
+from tests.fixtures_celery import wait_done
 from tests.plans.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_done(document, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        document.refresh_from_db()
-        if not document.is_pending:
-            return document
-        time.sleep(0.05)
-    pytest.fail(f"PDF {document.pk} blev kvar i {document.state}")
 
 
 @pytest.fixture

@@ -5,8 +5,13 @@ submission, Dalarna a pending one. `plist_decided` is the decided 2024 list.
 """
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from pricing import services
+from pricing.documents import PDF_KIND
+from samverkan.models import DocumentState, GeneratedDocument
 from tests.permission_columns import PUBLIC, write
 from tests.pricing.factories import csv_bytes, make_decided_list, make_open_list
 
@@ -25,13 +30,24 @@ def pricing_objects(mellansverige, uppsala, dalarna, published_meeting, price_co
     dalarna_sub, _ = services.price_submission_stage(
         actor=price_contact_dalarna, price_list=open_list, region=dalarna, filename="d.csv",
         data=csv_bytes(ROW.format(hospital="Falu lasarett")))
-    return {"plist_open": open_list.year, "plist_decided": decided_list.year,
+    documents = {name: _stored_pdf(price_list) for name, price_list in
+                 (("doc_decided", decided_list), ("doc_open", open_list))}
+    return {**documents, "plist_open": open_list.year, "plist_decided": decided_list.year,
             "uppsala": uppsala.scb_code, "dalarna": dalarna.scb_code,
             "sub_uppsala": uppsala_sub.pk, "sub_dalarna": dalarna_sub.pk,
             "fmt_csv": "csv", "fmt_json": "json", "fmt_xlsx": "xlsx"}
 
 
-KWARG_NAMES = {"plist_open": "year", "plist_decided": "year", "uppsala": "scb", "dalarna": "scb",
+def _stored_pdf(price_list) -> int:
+    """A finished PDF of the list, as the pipeline leaves it (without rendering one)."""
+    name = default_storage.save(f"documents/test/{price_list.year}.pdf", ContentFile(b"%PDF-1.7"))
+    return GeneratedDocument.objects.create(
+        subject_type=ContentType.objects.get_for_model(price_list), subject_id=price_list.pk,
+        kind=PDF_KIND, state=DocumentState.DONE, file=name, filename="prislista.pdf",
+        sha256="0" * 64, size=8).pk
+
+
+KWARG_NAMES = {"doc_decided": "pk", "doc_open": "pk", "plist_open": "year", "plist_decided": "year", "uppsala": "scb", "dalarna": "scb",
                "sub_uppsala": "pk", "sub_dalarna": "pk", "fmt_csv": "fmt", "fmt_json": "fmt",
                "fmt_xlsx": "fmt"}
 
@@ -52,6 +68,9 @@ KANSLI_ON_OPEN = {"kansli": 200, "kansli_sodra": 404, "board_member": 403, "grou
                   "price_contact_dalarna": 403, "anonymous": 302}
 KANSLI_ON_PUBLIC = {"kansli": 200, "kansli_sodra": 403, "board_member": 403, "group_lead": 403,
                     "price_contact_dalarna": 403, "anonymous": 302}
+# A compiled list not yet decided holds every region's lines: insiders only.
+INSIDERS = {"kansli": 200, "kansli_sodra": 404, "board_member": 200, "group_lead": 404,
+            "price_contact_dalarna": 404, "anonymous": 404}
 OWN_REGION_ONLY = {"kansli": 404, "kansli_sodra": 404, "board_member": 404, "group_lead": 404,
                    "price_contact_dalarna": 200, "anonymous": 302}
 
@@ -81,6 +100,11 @@ ROWS = [
     ("pricing:submission", ("hr", "plist_open", "uppsala", "sub_uppsala"), "post",
      UPLOAD_UPPSALA),
     ("pricing:transition", ("hr", "plist_open"), "post", write(KANSLI_ON_OPEN)),
+    ("pricing:compile", ("hr", "plist_open"), "post", write(KANSLI_ON_OPEN)),
+    ("documents:download", ("doc_decided",), "get", PUBLIC),
+    ("documents:status", ("doc_decided",), "get", PUBLIC),
+    ("documents:download", ("doc_open",), "get", INSIDERS),
+    ("documents:status", ("doc_open",), "get", INSIDERS),
     ("pricing:uprate", ("hr", "plist_decided"), "get", KANSLI_ON_PUBLIC),
     ("pricing:uprate", ("hr", "plist_open"), "get", KANSLI_ON_OPEN),
     ("pricing:api_tokens", ("hr", "dalarna"), "get", OWN_REGION_ONLY),

@@ -4,7 +4,8 @@ Each region's file in fixtures/pricing/ (made by fixtures/pricing/generate.py; d
 figures apart from the 2023 point price of 74 750 kr) is staged and confirmed exactly
 as a price contact's upload is. 2023 and 2024 are decided (2024 by the demo decision
 "Sjukvårdsregional prislista 2024", § 52 on 2023-12-08); 2025 is open for collection
-and four of the seven regions have submitted. Run by `load_demo`; skips lists that exist.
+and four of the seven regions have submitted. The decided lists get their PDF, XLSX
+and CSV rendered here, without a worker. Run by `load_demo`; skips lists that exist.
 """
 
 import datetime
@@ -83,9 +84,10 @@ class Command(BaseCommand):
                 if year < 2025:
                     for state in (PriceList.State.CLOSED, PriceList.State.COMPILED):
                         services.price_list_transition(actor=None, price_list=price_list,
-                                                       state=state)
+                                                       state=state, render_now=True)
+                    # The decided PDF reuses every part of the compiled one but the front page.
                     services.price_list_transition(actor=None, price_list=price_list,
                                                    state=PriceList.State.DECIDED,
-                                                   decision=decisions[year]())
+                                                   decision=decisions[year](), render_now=True)
         if options["verbosity"] > 1:
             self.stdout.write(f"{count} demoprisrader inlästa.")

@@ -1,0 +1,235 @@
+"""Long documents rendered in parts, in parallel, re-rendering only what changed.
+
+A renderer registered with `register_parted_renderer` splits its subject into parts
+(a prislista: one per hospital of each region) and gives each part as a whole HTML
+document. The job then runs in three steps, each a Celery task:
+
+1. `start` (in the job's own task, the job already pågår): every part is known by
+   the sha256 of its HTML. Parts rendered before, by this job or any earlier one,
+   are reused; a task is queued for each of the others, so every free worker
+   takes one.
+2. `part_render`, once per missing part: WeasyPrint renders it into a tagged PDF,
+   which is stored with its page count and bookmarks. The last part to finish
+   (counted under a lock on the job's row) queues the assembly.
+3. `assemble`: the front part (title page and table of contents, whose page numbers
+   are known only now) is rendered, the parts are joined behind it into one tagged
+   PDF, page numbers "N (M)" are stamped on (samverkan.pdfmerge), and the result is
+   stored like any other document.
+
+Progress ("3 av 12 avsnitt klara") is the job's `parts_done` of its distinct parts.
+A worker killed mid-part leaves the job pågår until it is stale; claimed again, the
+job starts over from step 1 and finds the parts already done.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samverkan import pdfmerge
+from samverkan.models import DocumentPart, DocumentState, GeneratedDocument
+
+logger = logging.getLogger(__name__)
+
+# The front part is rendered again until its page count is what its own table of
+# contents assumed; a table of contents one line longer than a page settles at once.
+FRONT_ATTEMPTS = 4
+
+
+@dataclass(frozen=True)
+class PartSource:
+    label: str  # what the part is, for a reason shown when it fails ("Akademiska sjukhuset")
+    html: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    title: str
+    page: int  # 1-based, in the whole document
+
+
+@dataclass(frozen=True)
+class PartedRenderer:
+    parts: Callable  # (subject) -> list[PartSource]
+    front: Callable  # (subject, toc: list[TocEntry], total_pages: int) -> html
+    page_numbers: Callable  # (total_pages) -> html of a document of that many numbered pages
+    filename: Callable  # (subject) -> str
+
+
+def render(html: str) -> tuple[bytes, int, list[pdfmerge.Heading]]:
+    """A tagged PDF of the HTML, its page count and its headings (for bookmarks and the
+    table of contents) with their real levels: h3 stays level 3 in a part without h2."""
+    import weasyprint
+
+    from samverkan.documents import PDF_VARIANT
+
+    document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
+    headings = [
+        pdfmerge.Heading(level, label, number, round((page.height - y) * 0.75, 2))
+        for number, page in enumerate(document.pages)
+        for level, label, (_x, y), _state in page.bookmarks
+    ]
+    return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages), headings
+
+
+def progress(document: GeneratedDocument) -> tuple[int, int]:
+    """(parts rendered, parts in all) of a job rendered in parts."""
+    return document.parts_done, len(set(document.parts))
+
+
+# Step 1 ------------------------------------------------------------------------------
+
+
+def start(document: GeneratedDocument, renderer: PartedRenderer, *, inline: bool = False) -> None:
+    """Find or queue every part of the job; with `inline`, render them here, one by one."""
+    from samverkan.tasks import document_part_task, enqueue_on_commit
+
+    sources = renderer.parts(document.subject)
+    shas = [source.sha256 for source in sources]
+    with transaction.atomic():
+        known = {part.sha256: part for part in DocumentPart.objects.select_for_update()
+                 .filter(sha256__in=shas)}
+        missing = []
+        for source, sha in zip(sources, shas, strict=True):
+            part = known.get(sha)
+            if part is None:
+                part = DocumentPart(sha256=sha, label=source.label[:300], html=source.html)
+                known[sha] = part
+                missing.append(part)
+            elif not part.is_rendered and not part.html:
+                part.html = source.html
+                part.save(update_fields=["html"])
+        DocumentPart.objects.bulk_create(missing, ignore_conflicts=True)
+        waiting = sorted({sha for sha in shas if not known[sha].is_rendered})
+        GeneratedDocument.objects.filter(pk=document.pk).update(
+            parts=shas, parts_done=len(set(shas)) - len(waiting))
+        document.parts = shas
+        document.parts_done = len(set(shas)) - len(waiting)
+        if not inline:
+            for sha in waiting:
+                enqueue_on_commit(document_part_task, document_id=document.pk, sha256=sha)
+    if inline:
+        for sha in waiting:
+            part_render(document_id=document.pk, sha256=sha, then_assemble=False)
+    if inline or not waiting:
+        assemble(document_id=document.pk)
+
+
+# Step 2 ------------------------------------------------------------------------------
+
+
+def part_render(*, document_id: int, sha256: str, then_assemble: bool = True) -> None:
+    """Render one part (unless another job did already) and count it done for the job."""
+    from samverkan.documents import _failure_reason, _finish
+
+    part = DocumentPart.objects.filter(sha256=sha256).first()
+    if part is None:
+        return
+    if not part.is_rendered and part.html:
+        try:
+            content, pages, headings = render(part.html)
+        except OSError:
+            raise
+        except Exception as error:
+            logger.exception("Part %s of document %s failed", sha256, document_id)
+            document = GeneratedDocument.objects.filter(
+                pk=document_id, state=DocumentState.RUNNING).first()
+            if document is not None:
+                _finish(document, state=DocumentState.FAILED, reason=_(
+                    "Avsnittet %(part)s kunde inte skapas. %(reason)s") % {
+                    "part": part.label, "reason": _failure_reason(error)})
+            return
+        name = f"documents/parts/{sha256[:2]}/{sha256}.pdf"
+        if not default_storage.exists(name):
+            name = default_storage.save(name, ContentFile(content))
+        DocumentPart.objects.filter(pk=part.pk, rendered_at__isnull=True).update(
+            file=name, pages=pages, outline=[heading.as_json() for heading in headings],
+            rendered_at=timezone.now(), html="")
+    _count_done(document_id, then_assemble=then_assemble)
+
+
+def _count_done(document_id: int, *, then_assemble: bool = True) -> None:
+    from samverkan.tasks import document_assemble_task, enqueue_on_commit
+
+    with transaction.atomic():
+        document = (GeneratedDocument.objects.select_for_update()
+                    .filter(pk=document_id, state=DocumentState.RUNNING).first())
+        if document is None:
+            return  # failed meanwhile, or finished by an earlier assembly
+        wanted = set(document.parts)
+        done = DocumentPart.objects.filter(sha256__in=wanted, rendered_at__isnull=False).count()
+        before = document.parts_done
+        if done != before:
+            GeneratedDocument.objects.filter(pk=document_id).update(parts_done=done)
+        # Under the row lock only one finishing part sees the count reach the total.
+        if then_assemble and done == len(wanted) and before < len(wanted):
+            enqueue_on_commit(document_assemble_task, document_id=document_id)
+
+
+# Step 3 ------------------------------------------------------------------------------
+
+
+def assemble(*, document_id: int) -> None:
+    """Join the rendered parts behind the front part and store the document."""
+    from samverkan.documents import _failure_reason, _finish
+
+    document = GeneratedDocument.objects.filter(
+        pk=document_id, state=DocumentState.RUNNING).first()
+    if document is None:
+        return
+    try:
+        _assemble(document)
+    except OSError:
+        raise
+    except Exception as error:
+        logger.exception("Assembling document %s failed", document.pk)
+        _finish(document, state=DocumentState.FAILED, reason=_failure_reason(error))
+
+
+def _assemble(document: GeneratedDocument) -> None:
+    from samverkan.documents import _store, html_to_pdf, renderer_for
+
+    renderer = renderer_for(document.kind).parted
+    by_sha = {part.sha256: part for part in DocumentPart.objects.filter(
+        sha256__in=set(document.parts))}
+    if any(sha not in by_sha or not by_sha[sha].is_rendered for sha in document.parts):
+        return  # a part was lost: the stale job is claimed again and starts over
+    parts = [by_sha[sha] for sha in document.parts]
+    contents = []
+    for part in parts:
+        with default_storage.open(part.file.name, "rb") as handle:
+            contents.append(handle.read())
+    body_pages = sum(part.pages for part in parts)
+
+    front_pages, front = 1, b""
+    for _attempt in range(FRONT_ATTEMPTS):
+        toc, offset = [], front_pages
+        for part in parts:
+            for heading in map(pdfmerge.Heading.from_json, part.outline):
+                toc.append(TocEntry(heading.level, heading.title, offset + heading.page + 1))
+            offset += part.pages
+        front, pages, front_headings = render(
+            renderer.front(document.subject, toc, front_pages + body_pages))
+        if pages == front_pages:
+            break
+        front_pages = pages
+
+    outline, offset = list(front_headings), front_pages
+    for part in parts:
+        outline += [pdfmerge.Heading(h.level, h.title, offset + h.page, h.top)
+                     for h in map(pdfmerge.Heading.from_json, part.outline)]
+        offset += part.pages
+    numbers = html_to_pdf(renderer.page_numbers(offset), tagged=False)
+    content = pdfmerge.merge(front, contents, numbers, outline=outline)
+    _store(document, renderer.filename(document.subject), content)
