@@ -21,69 +21,29 @@ It prints the average of each and the ratio (target ≤ 1.3×, DESIGN.md "Perfor
 
 import argparse
 import os
-import socket
-import subprocess
+import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.support import (  # noqa: E402
+    bench_environment,
+    create_database,
+    drop_database,
+    start_worker,
+    stop_worker,
+    wait_for_document,
+    wait_for_worker,
+)
 
 DB_NAME = "samverkan_h_bench_pdf"
-SERVER = "postgres://postgres@127.0.0.1:5432"
 QUEUE = "samverkan-h-bench-pdf"
 TARGET = 1.3
 MEDIA_ROOT = tempfile.mkdtemp(prefix="samverkan-bench-media-")
-ENV = {
-    **os.environ,
-    "DJANGO_SETTINGS_MODULE": "samverkan.settings",
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "bench-" + "x" * 50,
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-    "DJANGO_SECURE_SSL_REDIRECT": "false",
-    "DATABASE_URL": f"{SERVER}/{DB_NAME}",
-    "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/8"),
-    "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/9"),
-    "CELERY_QUEUE": QUEUE,
-    "MEDIA_ROOT": MEDIA_ROOT,
-}
-
-
-def _psql_host_args():
-    return ["-h", "127.0.0.1", "-U", "postgres"]
-
-
-def _setup_database() -> None:
-    subprocess.run(["dropdb", *_psql_host_args(), "--if-exists", DB_NAME], check=True)
-    subprocess.run(["createdb", *_psql_host_args(), DB_NAME], check=True)
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "-v0"], check=True, env=ENV, cwd=ROOT)
-    subprocess.run([*manage, "loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml",
-                    "plans.yaml", "followup.yaml", "-v0"], check=True, env=ENV, cwd=ROOT)
-
-
-def _start_worker() -> tuple[subprocess.Popen, str]:
-    nodename = f"bench-pdf-{os.getpid()}@{socket.gethostname()}"
-    log = open(Path(MEDIA_ROOT) / "worker.log", "wb")  # noqa: SIM115 (lives as long as the worker)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "samverkan", "worker", "-P", "solo", "-c", "1",
-         "-Q", QUEUE, "-n", nodename, "--without-mingle", "--without-gossip",
-         "--without-heartbeat", "-l", "warning"],
-        cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    return process, nodename
-
-
-def _wait_for_worker(app, nodename, process, timeout=30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("Arbetaren stannade; se " + str(Path(MEDIA_ROOT) / "worker.log"))
-        if any(nodename in reply for reply in app.control.ping(destination=[nodename],
-                                                              timeout=0.5)):
-            return
-    raise SystemExit("Arbetaren svarade inte.")
+ENV = bench_environment(DB_NAME, QUEUE, MEDIA_ROOT)
 
 
 def main() -> None:
@@ -91,7 +51,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    _setup_database()
+    create_database(DB_NAME, ENV, ["regions.yaml", "governance.yaml", "knowledge.yaml",
+                                   "plans.yaml", "followup.yaml"])
     os.environ.update(ENV)
     import django
 
@@ -106,9 +67,9 @@ def main() -> None:
     from samverkan.celery import app
 
     app.control.purge()
-    worker, nodename = _start_worker()
+    worker, nodename = start_worker(ENV, MEDIA_ROOT)
     try:
-        _wait_for_worker(app, nodename, worker)
+        wait_for_worker(app, nodename, worker, MEDIA_ROOT)
         report = FollowUpReport.objects.select_related(
             "healthcare_region", "decision__meeting__body").get()
 
@@ -116,15 +77,7 @@ def main() -> None:
             start = time.perf_counter()
             with transaction.atomic():
                 document = documents.document_request(actor=None, subject=report, kind=PDF_KIND)
-            while True:
-                document.refresh_from_db(fields=["state", "reason"])
-                if not document.is_pending:
-                    break
-                time.sleep(0.005)
-            elapsed = time.perf_counter() - start
-            if document.state != "klar":
-                raise SystemExit(f"Jobbet misslyckades: {document.reason}")
-            return elapsed
+            return wait_for_document(document) - start
 
         html = followup_report_html(report, followup_selectors.report_contents(
             report, with_comments=False))
@@ -150,17 +103,8 @@ def main() -> None:
               f"({', '.join(f'{t * 1000:.0f}' for t in celery_times)})")
         print(f"  kvot: {ratio:.2f}× (mål ≤ {TARGET}×) {'OK' if ratio <= TARGET else 'ÖVER MÅLET'}")
     finally:
-        worker.terminate()
-        try:
-            worker.wait(15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        from django.db import connections
-
-        connections.close_all()
-        subprocess.run(["dropdb", *_psql_host_args(), "--if-exists", DB_NAME], check=False)
-        import shutil
-
+        stop_worker(worker)
+        drop_database(DB_NAME)
         shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
 
 

@@ -49,7 +49,7 @@ class PartSource:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.html.encode("utf-8")).hexdigest()
+        return html_sha256(self.html)
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,10 @@ class PartedRenderer:
     front: Callable  # (subject, toc: list[TocEntry], total_pages: int) -> html
     page_numbers: Callable  # (total_pages) -> html of a document of that many numbered pages
     filename: Callable  # (subject) -> str
+
+
+def html_sha256(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
 def render(html: str) -> tuple[bytes, int, list[pdfmerge.Heading]]:
@@ -180,6 +184,26 @@ def _count_done(document_id: int, *, then_assemble: bool = True) -> None:
 # Step 3 ------------------------------------------------------------------------------
 
 
+def _page_numbers(html: str, total: int) -> bytes:
+    """The untagged page of numbers for a document of `total` pages: rendered once per
+    total, and kept like a part (a recompile of the same length reuses it)."""
+    from samverkan.documents import html_to_pdf
+
+    sha = html_sha256("page-numbers:" + html)
+    part = DocumentPart.objects.filter(sha256=sha, rendered_at__isnull=False).first()
+    if part is not None and default_storage.exists(part.file.name):
+        with default_storage.open(part.file.name, "rb") as handle:
+            return handle.read()
+    content = html_to_pdf(html, tagged=False)
+    name = f"documents/parts/{sha[:2]}/{sha}.pdf"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    DocumentPart.objects.update_or_create(sha256=sha, defaults={
+        "label": _("Sidnummer för %(total)s sidor") % {"total": total}, "file": name,
+        "pages": total, "rendered_at": timezone.now(), "html": ""})
+    return content
+
+
 def assemble(*, document_id: int) -> None:
     """Join the rendered parts behind the front part and store the document."""
     from samverkan.documents import _failure_reason, _finish
@@ -198,7 +222,7 @@ def assemble(*, document_id: int) -> None:
 
 
 def _assemble(document: GeneratedDocument) -> None:
-    from samverkan.documents import _store, html_to_pdf, renderer_for
+    from samverkan.documents import _store, renderer_for
 
     renderer = renderer_for(document.kind).parted
     by_sha = {part.sha256: part for part in DocumentPart.objects.filter(
@@ -230,6 +254,6 @@ def _assemble(document: GeneratedDocument) -> None:
         outline += [pdfmerge.Heading(h.level, h.title, offset + h.page, h.top)
                      for h in map(pdfmerge.Heading.from_json, part.outline)]
         offset += part.pages
-    numbers = html_to_pdf(renderer.page_numbers(offset), tagged=False)
+    numbers = _page_numbers(renderer.page_numbers(offset), offset)
     content = pdfmerge.merge(front, contents, numbers, outline=outline)
     _store(document, renderer.filename(document.subject), content)
