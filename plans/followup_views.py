@@ -24,8 +24,7 @@ from plans.followup_forms import (
 )
 from plans.models import ReportState
 from regions.selectors import healthcare_region_for_request
-from samverkan import documents
-from samverkan.document_views import status_context
+from samverkan.document_views import documents_context, status_context
 from samverkan.editing import form_data, save_form
 
 CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
@@ -77,14 +76,15 @@ def followup_detail(request, hr, pk):
         for follow_up in section.follow_ups:
             follow_up.may_write = writer.may_write(follow_up)
         section.may_mark = writer.manages or any(f.may_write for f in section.follow_ups)
-    latest = documents.latest_document(report, services.PDF_KIND)
+    can_manage = selectors.can_manage(request.user, report)
     return render(request, "plans/followup/detail.html", {
         "healthcare_region": report.healthcare_region, "report": report, "contents": contents,
-        "writer": writer, "can_manage": selectors.can_manage(request.user, report),
+        "writer": writer, "can_manage": can_manage,
         "can_comment": selectors.can_comment(request.user, report),
         "show_comments": selectors.sees_comments(request.user, report),
-        "document_status": status_context(request, latest) if latest else None,
-        "versions": documents.stored_versions(report, services.PDF_KIND),
+        **documents_context(request, report, services.PDF_KIND, can_request=can_manage,
+                            request_url=reverse("plans:followup_pdf",
+                                                kwargs={"hr": hr, "pk": report.pk})),
     })
 
 

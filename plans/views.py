@@ -45,6 +45,7 @@ from regions.selectors import (
     can_view_internal,
     healthcare_region_for_request,
 )
+from samverkan.document_views import documents_context, status_context
 from samverkan.editing import form_data, save_form
 
 OP = OperationalPlan
@@ -132,13 +133,17 @@ def activity_plan_create(request, hr):
 
 
 def _plan_context(request, healthcare_region, plan):
+    can_manage = selectors.can_manage_plans(request.user, healthcare_region)
     return {
         "healthcare_region": healthcare_region,
         "plan": plan,
-        "can_manage": selectors.can_manage_plans(request.user, healthcare_region),
-        "can_edit": plan.is_editable and selectors.can_manage_plans(request.user,
-                                                                    healthcare_region),
+        "can_manage": can_manage,
+        "can_edit": plan.is_editable and can_manage,
         "versions": selectors.plan_versions_visible_to(request.user, plan),
+        # The PDF block (documents/_block.html); "Försök igen" is the kansli's, as is "Skapa PDF".
+        **documents_context(request, plan, services.plan_pdf_kind(plan), can_request=can_manage,
+                            can_retry=can_manage,
+                            request_url=_url(f"{_prefix(type(plan))}_pdf", plan)),
     }
 
 
@@ -286,6 +291,20 @@ def plan_compare(request, hr, pk, model):
         "healthcare_region": healthcare_region, "plan": plan, "old": old, "new": new,
         "diff": diff, "versions": versions, "compare_url": _url(f"{_prefix(model)}_compare", plan),
     })
+
+
+@login_required
+@require_POST
+def plan_pdf(request, hr, pk, model):
+    """Queue a PDF of the plan as it reads now (kansli; also of a decided plan, which
+    makes a new version only if the text has changed, and never touches the snapshot)."""
+    healthcare_region = healthcare_region_for_request(request, hr)
+    plan = selectors.plan_for_user(request.user, healthcare_region, model, pk, change=True)
+    document = services.plan_pdf_request(actor=request.user, plan=plan)
+    if request.htmx:
+        return render(request, "documents/_status.html", status_context(request, document))
+    messages.success(request, _("PDF:en skapas. Sidan visar när den är klar."))
+    return redirect(f"{plan.get_absolute_url()}#dokument")
 
 
 HISTORY_PAGE_SIZE = 50
