@@ -31,7 +31,7 @@ from plans.forms import (
     OperationalPlanForm,
     SectionForm,
 )
-from plans.history import plan_history_events
+from plans.history import history_page
 from plans.models import (
     Activity,
     ActivityPlan,
@@ -307,9 +307,6 @@ def plan_pdf(request, hr, pk, model):
     return redirect(f"{plan.get_absolute_url()}#dokument")
 
 
-HISTORY_PAGE_SIZE = 50
-
-
 @login_required
 def plan_history(request, hr, pk, model):
     healthcare_region = healthcare_region_for_request(request, hr)
@@ -317,19 +314,8 @@ def plan_history(request, hr, pk, model):
     if not can_view_internal(request.user, healthcare_region):
         # Who changed what is internal, also of a public plan.
         raise Http404
-    try:
-        page = max(1, int(request.GET.get("sida", "1")))
-    except ValueError:
-        page = 1
-    events = plan_history_events(plan, limit=HISTORY_PAGE_SIZE + 1,
-                                              offset=(page - 1) * HISTORY_PAGE_SIZE)
     return render(request, "plans/history.html", {
-        "healthcare_region": healthcare_region, "plan": plan,
-        "events": events[:HISTORY_PAGE_SIZE], "page": page,
-        "older_page": page + 1 if len(events) > HISTORY_PAGE_SIZE else None,
-        "newer_page": page - 1 if page > 1 else None,
-    })
-
+        "healthcare_region": healthcare_region, "plan": plan, **history_page(request, plan)})
 
 
 # Items of a plan, edited in place ----------------------------------------------------
