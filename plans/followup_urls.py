@@ -19,4 +19,5 @@ urlpatterns = [
     path("aterrapporter/<int:pk>/skicka/", views.followup_send, name="followup_send"),
     path("aterrapporter/<int:pk>/beslut/", views.followup_decide, name="followup_decide"),
     path("aterrapporter/<int:pk>/pdf/", views.followup_pdf, name="followup_pdf"),
+    path("aterrapporter/<int:pk>/historik/", views.followup_history, name="followup_history"),
 ]

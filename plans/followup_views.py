@@ -8,6 +8,7 @@ change once the nämnd has decided) and write through `followup_services`.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,10 +23,10 @@ from plans.followup_forms import (
     ReportDecideForm,
     ReportForm,
 )
+from plans.history import history_page
 from plans.models import ReportState
 from regions.selectors import healthcare_region_for_request
-from samverkan import documents
-from samverkan.document_views import status_context
+from samverkan.document_views import documents_context, status_context
 from samverkan.editing import form_data, save_form
 
 CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
@@ -77,14 +78,15 @@ def followup_detail(request, hr, pk):
         for follow_up in section.follow_ups:
             follow_up.may_write = writer.may_write(follow_up)
         section.may_mark = writer.manages or any(f.may_write for f in section.follow_ups)
-    latest = documents.latest_document(report, services.PDF_KIND)
+    can_manage = selectors.can_manage(request.user, report)
     return render(request, "plans/followup/detail.html", {
         "healthcare_region": report.healthcare_region, "report": report, "contents": contents,
-        "writer": writer, "can_manage": selectors.can_manage(request.user, report),
+        "writer": writer, "can_manage": can_manage,
         "can_comment": selectors.can_comment(request.user, report),
         "show_comments": selectors.sees_comments(request.user, report),
-        "document_status": status_context(request, latest) if latest else None,
-        "versions": documents.stored_versions(report, services.PDF_KIND),
+        **documents_context(request, report, services.PDF_KIND, can_request=can_manage,
+                            request_url=reverse("plans:followup_pdf",
+                                                kwargs={"hr": hr, "pk": report.pk})),
     })
 
 
@@ -165,7 +167,6 @@ def comment_create(request, hr, pk, follow_up_pk):
     try:
         follow_up = report.follow_ups.select_related("activity").get(pk=follow_up_pk)
     except (report.follow_ups.model.DoesNotExist, ValueError):
-        from django.http import Http404
         raise Http404 from None
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -227,3 +228,19 @@ def followup_pdf(request, hr, pk):
         return render(request, "documents/_status.html", status_context(request, document))
     messages.success(request, _("PDF:en skapas. Sidan visar när den är klar."))
     return redirect(f"{report.get_absolute_url()}#dokument")
+
+
+@login_required
+def followup_history(request, hr, pk):
+    """Who wrote what, when, before and after: the återrapport, its follow-ups, ready
+    marks and comments. For those who see its comments (the nämnd, the kansli and the
+    writers); who changed what is internal, also once the återrapport is public."""
+    report = _report(request, hr, pk)
+    if not selectors.sees_comments(request.user, report):
+        raise Http404
+    return render(request, "plans/history.html", {
+        "healthcare_region": report.healthcare_region, "plan": report,
+        "lead": _("Alla ändringar av återrapporten: rubrik och inledning, varje aktivitets status "
+                  "och text, klarmarkeringar och nämndens kommentarer. Vem, när, före och efter; "
+                  "de senaste visas först."),
+        **history_page(request, report)})

@@ -1,7 +1,11 @@
-"""A plan's Historik: every recorded change to it and its items, newest first.
+"""A plan's or an återrapport's Historik: every recorded change to it and its items,
+newest first.
 
 The rows are written by database triggers (django-pghistory), so copies made in
-bulk ("Ny version", next year's plan) and imports are recorded as well.
+bulk ("Ny version", next year's plan) and imports are recorded as well. The
+återrapport's changes are not on the sjukvårdsregion's Historik (regions.history):
+that page is for every insider, and a draft återrapport's follow-ups are only for
+those who write it; its own page applies its own access rules.
 """
 
 from django.apps import apps
@@ -10,9 +14,13 @@ from pghistory.models import MiddlewareEvents
 
 from plans.models import (
     ActivityEvent,
+    ActivityFollowUpEvent,
     ActivityGoalEvent,
     ActivityRegionEvent,
     FocusAreaEvent,
+    FollowUpCommentEvent,
+    FollowUpReport,
+    FollowUpSectionEvent,
     OperationalPlan,
     PlanGoalEvent,
     PlanSectionEvent,
@@ -22,7 +30,7 @@ from regions.history import Change, HistoryEntry
 from regions.models import User
 
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "origin", "position", "healthcare_region_id",
-                 "previous_version_id"}
+                 "previous_version_id", "report_id"}
 LABELS = {"insert": _("Skapad"), "update": _("Ändrad"), "delete": _("Borttagen")}
 
 
@@ -32,7 +40,15 @@ def _ids(events, **filters) -> list[str]:
 
 
 def _scope(plan):
-    """(event model label, object ids) pairs of everything that belongs to the plan."""
+    """(event model label, object ids) pairs of everything that belongs to the plan
+    (or återrapport)."""
+    if isinstance(plan, FollowUpReport):
+        follow_ups = _ids(ActivityFollowUpEvent, report_id=plan.pk)
+        return [("plans.FollowUpReportEvent", [str(plan.pk)]),
+                ("plans.FollowUpSectionEvent", _ids(FollowUpSectionEvent, report_id=plan.pk)),
+                ("plans.ActivityFollowUpEvent", follow_ups),
+                ("plans.FollowUpCommentEvent",
+                 _ids(FollowUpCommentEvent, follow_up_id__in=follow_ups))]
     if isinstance(plan, OperationalPlan):
         sections = _ids(PlanSectionEvent, plan_id=plan.pk)
         return [("plans.OperationalPlanEvent", [str(plan.pk)]),
@@ -56,6 +72,8 @@ def _display(model, name: str, value) -> str:
         return str(value)
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("ja") if value else _("nej"))
     if field.is_relation and field.related_model is not None:
         obj = field.related_model._default_manager.filter(pk=value).first()
         return str(obj) if obj else f"#{value}"
@@ -73,13 +91,17 @@ def _object_label(model, data: dict) -> str:
     for key in ("title", "heading", "name"):
         if data.get(key):
             return data[key]
+    # A follow-up, an återrapport's section or an activity's link is known by what it is of.
+    for key in ("activity_id", "focus_area_id"):
+        if data.get(key):
+            return _display(model, key, data[key])
     if data.get("text"):
         return plain(data["text"])[:90]
     return ""
 
 
 def plan_history_events(plan, *, limit: int = 50, offset: int = 0) -> list[HistoryEntry]:
-    """Changes to the plan and its items, newest first, one page at a time."""
+    """Changes to the plan (or återrapport) and its items, newest first, one page at a time."""
     from django.db.models import Q
 
     scope = _scope(plan)
@@ -119,3 +141,18 @@ def plan_history_events(plan, *, limit: int = 50, offset: int = 0) -> list[Histo
             changes=changes,
         ))
     return entries
+
+
+PAGE_SIZE = 50
+
+
+def history_page(request, subject) -> dict:
+    """The Historik page's context: one page (`?sida=`) of the subject's changes."""
+    try:
+        page = max(1, int(request.GET.get("sida", "1")))
+    except ValueError:
+        page = 1
+    events = plan_history_events(subject, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return {"events": events[:PAGE_SIZE], "page": page,
+            "older_page": page + 1 if len(events) > PAGE_SIZE else None,
+            "newer_page": page - 1 if page > 1 else None}

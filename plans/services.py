@@ -31,9 +31,13 @@ from plans.models import (
 from plans.richtext import sanitise, sanitise_inline
 from regions import services as region_services
 from regions.models import Body, Meeting, Region, User
+from samverkan import documents
 from samverkan.editing import ConcurrentEditError, history_context, lock_unchanged
 
 __all__ = ["ConcurrentEditError"]
+
+# The document pipeline's kinds of a plan's PDF (renderers in plans.pdf).
+PLAN_PDF_KINDS = {OperationalPlan: "plans.operational_plan", ActivityPlan: "plans.activity_plan"}
 
 RICH_FIELDS = {"introduction", "agreement_text", "plan_text", "description"}
 
@@ -360,6 +364,8 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
 
     The decision points at the plan (Decision.subject) and the plan at the decision.
     An earlier decided version of the same plan is archived: one version is in force.
+    The PDF of the plan as decided is requested in the same transaction, as the frozen
+    snapshot: the decision and its job commit together, and the job is queued after.
     """
     with transaction.atomic(), history_context(actor):
         current = type(plan).objects.select_for_update().get(pk=plan.pk)
@@ -380,7 +386,19 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
             pk=current.previous_version_id, state=PlanState.DECIDED
         ).update(state=PlanState.ARCHIVED):
             plan_cache.changed()
+        documents.document_request(actor=actor, subject=current, kind=plan_pdf_kind(current),
+                                   snapshot=True)
         return current
+
+
+def plan_pdf_kind(plan) -> str:
+    return PLAN_PDF_KINDS[type(plan)]
+
+
+def plan_pdf_request(*, actor: User | None, plan):
+    """Queue a PDF of the plan as it reads now ("Skapa PDF"). Bytes equal to an earlier
+    version's reuse its file; the snapshot made at the decision never changes."""
+    return documents.document_request(actor=actor, subject=plan, kind=plan_pdf_kind(plan))
 
 
 def plan_decisions_link(*, actor: User | None = None) -> int:

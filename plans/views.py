@@ -31,7 +31,7 @@ from plans.forms import (
     OperationalPlanForm,
     SectionForm,
 )
-from plans.history import plan_history_events
+from plans.history import history_page
 from plans.models import (
     Activity,
     ActivityPlan,
@@ -45,6 +45,7 @@ from regions.selectors import (
     can_view_internal,
     healthcare_region_for_request,
 )
+from samverkan.document_views import documents_context, status_context
 from samverkan.editing import form_data, save_form
 
 OP = OperationalPlan
@@ -132,13 +133,17 @@ def activity_plan_create(request, hr):
 
 
 def _plan_context(request, healthcare_region, plan):
+    can_manage = selectors.can_manage_plans(request.user, healthcare_region)
     return {
         "healthcare_region": healthcare_region,
         "plan": plan,
-        "can_manage": selectors.can_manage_plans(request.user, healthcare_region),
-        "can_edit": plan.is_editable and selectors.can_manage_plans(request.user,
-                                                                    healthcare_region),
+        "can_manage": can_manage,
+        "can_edit": plan.is_editable and can_manage,
         "versions": selectors.plan_versions_visible_to(request.user, plan),
+        # The PDF block (documents/_block.html); "Försök igen" is the kansli's, as is "Skapa PDF".
+        **documents_context(request, plan, services.plan_pdf_kind(plan), can_request=can_manage,
+                            can_retry=can_manage,
+                            request_url=_url(f"{_prefix(type(plan))}_pdf", plan)),
     }
 
 
@@ -288,7 +293,18 @@ def plan_compare(request, hr, pk, model):
     })
 
 
-HISTORY_PAGE_SIZE = 50
+@login_required
+@require_POST
+def plan_pdf(request, hr, pk, model):
+    """Queue a PDF of the plan as it reads now (kansli; also of a decided plan, which
+    makes a new version only if the text has changed, and never touches the snapshot)."""
+    healthcare_region = healthcare_region_for_request(request, hr)
+    plan = selectors.plan_for_user(request.user, healthcare_region, model, pk, change=True)
+    document = services.plan_pdf_request(actor=request.user, plan=plan)
+    if request.htmx:
+        return render(request, "documents/_status.html", status_context(request, document))
+    messages.success(request, _("PDF:en skapas. Sidan visar när den är klar."))
+    return redirect(f"{plan.get_absolute_url()}#dokument")
 
 
 @login_required
@@ -298,19 +314,8 @@ def plan_history(request, hr, pk, model):
     if not can_view_internal(request.user, healthcare_region):
         # Who changed what is internal, also of a public plan.
         raise Http404
-    try:
-        page = max(1, int(request.GET.get("sida", "1")))
-    except ValueError:
-        page = 1
-    events = plan_history_events(plan, limit=HISTORY_PAGE_SIZE + 1,
-                                              offset=(page - 1) * HISTORY_PAGE_SIZE)
     return render(request, "plans/history.html", {
-        "healthcare_region": healthcare_region, "plan": plan,
-        "events": events[:HISTORY_PAGE_SIZE], "page": page,
-        "older_page": page + 1 if len(events) > HISTORY_PAGE_SIZE else None,
-        "newer_page": page - 1 if page > 1 else None,
-    })
-
+        "healthcare_region": healthcare_region, "plan": plan, **history_page(request, plan)})
 
 
 # Items of a plan, edited in place ----------------------------------------------------

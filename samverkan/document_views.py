@@ -41,6 +41,21 @@ def status_context(request, document: GeneratedDocument) -> dict:
             "parts_done": done, "parts_total": total}
 
 
+def documents_context(request, subject, kind: str, *, request_url: str,
+                      can_request: bool, can_retry: bool | None = None) -> dict:
+    """What documents/_block.html shows of the subject's documents of `kind`: the latest
+    job's status, the stored versions, and "Skapa PDF" (posting to `request_url`) for
+    those who may request one. One query; `can_retry`, when the caller knows it, saves
+    the access check that "Försök igen" otherwise takes."""
+    latest, versions = documents.document_overview(subject, kind)
+    status = None
+    if latest is not None:
+        status = status_context(request, latest) if can_retry is None else {
+            "document": latest, "stale": documents.is_stale(latest), "can_retry": can_retry}
+    return {"document_status": status, "document_versions": versions,
+            "document_request_url": request_url if can_request else ""}
+
+
 def document_status(request, pk):
     """The job's state as a partial; while köad or pågår it asks again every 2 s."""
     document = _document(request, pk)

@@ -33,6 +33,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.template import TemplateDoesNotExist, TemplateSyntaxError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +48,10 @@ logger = logging.getLogger(__name__)
 # A render of the largest document takes seconds; a job "pågår" for this long has lost its worker.
 STALE_AFTER = datetime.timedelta(minutes=10)
 PDF_VARIANT = "pdf/ua-1"
+
+# Sent with `document` whenever a job ends (klar, misslyckad) or goes back to the queue:
+# an app that caches pages showing a document's state listens (plans.pdf).
+document_changed = Signal()
 
 
 @dataclass(frozen=True)
@@ -116,9 +121,12 @@ def latest_document(subject, kind: str) -> GeneratedDocument | None:
 def stored_versions(subject, kind: str) -> list[GeneratedDocument]:
     """Every distinct stored file of the subject, oldest first: one row per checksum,
     the first job that produced it (a later job with the same bytes reused it)."""
+    return _distinct_versions(documents_of(subject, kind).filter(state=DocumentState.DONE))
+
+
+def _distinct_versions(done) -> list[GeneratedDocument]:
     seen, versions = set(), []
-    for document in documents_of(subject, kind).filter(state=DocumentState.DONE).order_by(
-            "finished_at", "pk"):
+    for document in sorted(done, key=lambda d: (d.finished_at, d.pk)):
         if document.sha256 not in seen:
             seen.add(document.sha256)
             versions.append(document)
@@ -128,6 +136,15 @@ def stored_versions(subject, kind: str) -> list[GeneratedDocument]:
                 if kept.sha256 == document.sha256:
                     kept.is_snapshot = True
     return versions
+
+
+def document_overview(subject, kind: str) -> tuple[GeneratedDocument | None,
+                                                   list[GeneratedDocument]]:
+    """The subject's latest job and its stored versions (as `stored_versions`), in one
+    query: what a page showing the document's status and versions needs."""
+    jobs = list(documents_of(subject, kind))
+    done = [job for job in jobs if job.state == DocumentState.DONE]
+    return (jobs[0] if jobs else None), _distinct_versions(done)
 
 
 def is_stale(document: GeneratedDocument, now: datetime.datetime | None = None) -> bool:
@@ -215,6 +232,7 @@ def _finish(document: GeneratedDocument, **fields) -> None:
     GeneratedDocument.objects.filter(pk=document.pk).update(**fields)
     for name, value in fields.items():
         setattr(document, name, value)
+    document_changed.send(sender=GeneratedDocument, document=document)
 
 
 def _store(document: GeneratedDocument, filename: str, content: bytes) -> None:
@@ -262,11 +280,13 @@ def document_render(*, document_id: int, inline: bool = False) -> GeneratedDocum
 
 def document_give_up(*, document_id: int, error: Exception) -> None:
     """The last retry failed too: the job is misslyckad, with why."""
-    GeneratedDocument.objects.filter(
+    if GeneratedDocument.objects.filter(
         pk=document_id, state__in=[DocumentState.QUEUED, DocumentState.RUNNING]
     ).update(state=DocumentState.FAILED, finished_at=timezone.now(),
              reason=_("Dokumentet kunde inte skapas efter flera försök: %(error)s")
-             % {"error": error})
+             % {"error": error}):
+        document_changed.send(sender=GeneratedDocument,
+                              document=GeneratedDocument.objects.get(pk=document_id))
 
 
 def document_retry(*, actor, document: GeneratedDocument) -> GeneratedDocument:

@@ -28,6 +28,8 @@ COMMENT_ON_REVIEW = {"kansli": 403, "kansli_sodra": 404, "board_member": 302, "g
 # Decided: public to read, frozen for everyone.
 FROZEN = {**dict.fromkeys(KANSLI_ONLY, 403), "anonymous": 302}
 INSIDERS_AND_WRITERS = {**INSIDERS, "group_lead": 200}
+# Historik: who changed what is internal, also once the återrapport is public.
+HISTORY_OF_PUBLIC = {**INSIDERS_AND_WRITERS, "anonymous": 302}
 
 
 @pytest.fixture
@@ -83,4 +85,7 @@ ROWS = [
     ("plans:followup_decide", ("hr", "fu_review"), "get", KANSLI_ON_REVIEW),
     ("plans:followup_decide", ("hr", "fu_decided"), "get", FROZEN),
     ("plans:followup_pdf", ("hr", "fu_decided"), "post", _write(KANSLI_ONLY)),
+    ("plans:followup_history", ("hr", "fu_draft"), "get", WRITERS_LOGIN),
+    ("plans:followup_history", ("hr", "fu_review"), "get", HISTORY_OF_PUBLIC),
+    ("plans:followup_history", ("hr", "fu_decided"), "get", HISTORY_OF_PUBLIC),
 ]

@@ -2,12 +2,20 @@
 
 `plan_draft` is a draft aktivitetsplan (kansli only), `plan_review` one under beredning
 (kansli and nämnd), `plan_decided` a decided one (everyone); `vp` is a decided
-verksamhetsplan and `vp_draft` a draft one.
+verksamhetsplan and `vp_draft` a draft one. `*_pdf` are finished PDFs of those plans
+(a stand-in file, not a render: the table is about who may fetch them).
 """
 
+import hashlib
+
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from plans.models import PlanState
+from plans.services import plan_pdf_kind
+from samverkan.models import DocumentState, GeneratedDocument
 from tests.factories import DecisionFactory
 from tests.permission_columns import INSIDERS, INSIDERS_LOGIN, KANSLI_ON_HIDDEN, KANSLI_ONLY, PUBLIC
 from tests.permission_columns import write as _write
@@ -26,6 +34,18 @@ KANSLI_SEES = {"kansli": 200, "kansli_sodra": 404, "board_member": 404, "group_l
 KANSLI_ON_DRAFT = {**KANSLI_SEES, "anonymous": 302}
 # A decided plan is read-only for everyone, kansli included.
 READ_ONLY = {**dict.fromkeys(KANSLI_ONLY, 403), "anonymous": 302}
+
+
+def _pdf(plan) -> int:
+    content = f"%PDF-1.7 {plan._meta.model_name} {plan.pk}".encode()
+    sha256 = hashlib.sha256(content).hexdigest()
+    name = f"documents/test/{sha256}.pdf"
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(content))
+    return GeneratedDocument.objects.create(
+        subject_type=ContentType.objects.get_for_model(plan), subject_id=plan.pk,
+        kind=plan_pdf_kind(plan), state=DocumentState.DONE, filename="plan.pdf", file=name,
+        sha256=sha256, size=len(content)).pk
 
 
 @pytest.fixture
@@ -55,6 +75,8 @@ def plans_objects(mellansverige, published_meeting):
         "p_area": area.pk, "p_activity": activity.pk, "p_review_area": review_area.pk,
         "p_review_activity": review_activity.pk, "p_decided_area": decided_area.pk,
         "p_decided_activity": decided_activity.pk,
+        "p_vp_pdf": _pdf(decided_vp), "p_vp_draft_pdf": _pdf(draft_vp),
+        "p_plan_review_pdf": _pdf(review),
     }
 
 
@@ -63,7 +85,8 @@ KWARG_NAMES = {"p_vp": "pk", "p_vp_draft": "pk", "p_section": "section_pk", "p_g
                "p_plan_review": "pk", "p_plan_decided": "pk", "p_area": "focus_area_pk",
                "p_activity": "activity_pk", "p_review_area": "focus_area_pk",
                "p_review_activity": "activity_pk", "p_decided_area": "focus_area_pk",
-               "p_decided_activity": "activity_pk"}
+               "p_decided_activity": "activity_pk", "p_vp_pdf": "pk", "p_vp_draft_pdf": "pk",
+               "p_plan_review_pdf": "pk"}
 
 ROWS = [
     ("plans:operational_plan_create", ("hr",), "get", KANSLI_ONLY),
@@ -116,4 +139,16 @@ ROWS = [
     ("plans:activity_move", ("hr", "p_plan_draft", "p_activity"), "post", _write(KANSLI_ON_DRAFT)),
     ("plans:activity_delete", ("hr", "p_plan_draft", "p_activity"), "get", KANSLI_ON_DRAFT),
     ("plans:activity_delete", ("hr", "p_plan_draft", "p_activity"), "post", _write(KANSLI_ON_DRAFT)),
+    # PDFs: the kansli makes them; whoever may read the plan may fetch them.
+    ("plans:operational_plan_pdf", ("hr", "p_vp"), "post", _write(KANSLI_ONLY)),
+    ("plans:operational_plan_pdf", ("hr", "p_vp_draft"), "post", _write(KANSLI_ON_DRAFT)),
+    ("plans:activity_plan_pdf", ("hr", "p_plan_review"), "post", _write(KANSLI_ON_HIDDEN)),
+    ("plans:activity_plan_pdf", ("hr", "p_plan_decided"), "post", _write(KANSLI_ONLY)),
+    ("documents:download", ("p_vp_pdf",), "get", PUBLIC),
+    ("documents:download", ("p_vp_draft_pdf",), "get", KANSLI_SEES),
+    ("documents:download", ("p_plan_review_pdf",), "get", INSIDERS),
+    ("documents:status", ("p_vp_pdf",), "get", PUBLIC),
+    ("documents:status", ("p_vp_draft_pdf",), "get", KANSLI_SEES),
+    ("documents:retry", ("p_vp_pdf",), "post", _write(KANSLI_ONLY)),
+    ("documents:retry", ("p_vp_draft_pdf",), "post", _write(KANSLI_ON_DRAFT)),
 ]

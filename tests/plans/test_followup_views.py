@@ -192,3 +192,56 @@ def test_the_report_page_takes_the_same_number_of_queries_whatever_its_size(
     with CaptureQueriesContext(connection) as large:
         client.get(url("followup", bigger))
     assert len(large) == len(small)
+
+
+# Historik: who wrote what in each follow-up, when, before and after.
+
+
+def test_a_group_leads_edit_shows_with_their_name_and_the_text_before_and_after(
+        client, report, lead_of_group, kansli):
+    lead_of_group.first_name, lead_of_group.last_name = "Greta", "Ledare"
+    lead_of_group.save()
+    ours = follow_up(report, "Uppföljning")
+    client.force_login(lead_of_group)
+    client.post(url("followup_write", report, follow_up_pk=ours.pk),
+                {"status": "pagar", "text": "Arbetet med indikatorerna har startat."})
+    ours.refresh_from_db()
+    client.post(url("followup_write", report, follow_up_pk=ours.pk),
+                {"status": "genomford", "text": "Indikatorerna är publicerade.",
+                 "loaded_version": ours.updated_at.isoformat()})
+
+    client.force_login(kansli)
+    page = client.get(url("followup_history", report)).content.decode()
+    body = page.index("<tbody>")
+    latest = page[body:page.index("</tr>", body)]
+    assert "Greta Ledare" in latest
+    assert "Uppföljning och analys av medicinska resultat" in latest
+    assert "<del>Arbetet med indikatorerna har startat.</del> → <ins>Indikatorerna är publicerade.</ins>" in latest
+    assert "<del>Pågår</del> → <ins>Genomförd</ins>" in latest
+
+
+def test_ready_marks_header_changes_and_comments_are_on_the_historik_too(
+        client, report, kansli, board_member):
+    services.report_update(actor=kansli, report=report, fields={"author_name": "Eva Ek"})
+    for item in report.follow_ups.all():
+        services.follow_up_update(actor=kansli, follow_up=item, status="genomford", text="Klart.")
+    section = report.sections.get(focus_area__name="Kunskapsstyrning")
+    services.section_mark_ready(actor=kansli, section=section)
+    services.report_send_to_board(actor=kansli, report=report)
+    services.comment_create(actor=board_member, follow_up=report.follow_ups.first(),
+                            text="Tydligt beskrivet.")
+
+    client.force_login(board_member)
+    page = client.get(url("followup_history", report)).content.decode()
+    assert "<del>Karin Holmström</del> → <ins>Eva Ek</ins>" in page
+    assert "<del>nej</del> → <ins>ja</ins>" in page  # Kunskapsstyrning marked ready
+    assert "<ins>Tydligt beskrivet.</ins>" in page
+    assert "<del>Utkast</del> → <ins>Skickad till nämnden</ins>" in page
+
+
+def test_the_återrapport_page_links_its_historik_for_the_kansli_and_the_writers(
+        client, report, kansli, lead_of_group):
+    client.force_login(kansli)
+    assert url("followup_history", report) in client.get(report.get_absolute_url()).content.decode()
+    client.force_login(lead_of_group)
+    assert url("followup_history", report) in client.get(report.get_absolute_url()).content.decode()
