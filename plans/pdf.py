@@ -175,10 +175,10 @@ def register() -> None:
     from samverkan.documents import document_changed, register_renderer
 
     register_renderer(PDF_KIND, followup_report_document, access=followup_selectors.report_access,
-                      label="Återrapport (PDF)")
+                      label="PDF")
     register_renderer(PLAN_PDF_KINDS[OperationalPlan], operational_plan_document,
-                      access=plan_access, label="Verksamhetsplan (PDF)")
+                      access=plan_access, label="PDF")
     register_renderer(PLAN_PDF_KINDS[ActivityPlan], activity_plan_document,
-                      access=plan_access, label="Aktivitetsplan (PDF)")
+                      access=plan_access, label="PDF")
     document_changed.connect(_plan_document_changed, dispatch_uid="plans-pdf-cache")
 

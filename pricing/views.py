@@ -112,11 +112,10 @@ def _documents(request, price_list: PriceList) -> list[dict]:
         return []
     shown = []
     for kind in documents.KINDS:
-        latest = pipeline.latest_document(price_list, kind)
+        latest, versions = pipeline.document_overview(price_list, kind)
         if latest is not None:
-            shown.append({"status": status_context(request, latest),
-                          "versions": pipeline.stored_versions(price_list, kind),
-                          "label": pipeline.label_of(kind)})
+            shown.append({"status": status_context(request, latest), "versions": versions,
+                          "label": pipeline.label_of(kind), "kind": kind})
     return shown
 
 
