@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from pghistory.models import Events
 
 from pricing import services
@@ -155,3 +156,25 @@ def test_lines_written_directly_for_the_api_are_one_current_submission(open_list
                                              lines=[line(), line(code="X")])
     assert submission.status == PriceSubmission.Status.CURRENT
     assert PriceItem.objects.filter(region=dalarna).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_line_changed_later_in_the_same_transaction_as_a_submission_is_still_recorded(
+        open_list, dalarna):
+    with transaction.atomic():
+        services.price_lines_submit(actor=None, price_list=open_list, region=dalarna,
+                                    lines=[line()])
+        PriceItem.objects.filter(region=dalarna).update(price=Decimal("3000.00"))
+    labels = [e.pgh_label for e in Events.objects.filter(pgh_model="pricing.PriceItemEvent")
+              .order_by("pgh_created_at", "pgh_id")]
+    assert labels == ["insert", "update"]
+
+
+@pytest.mark.django_db
+def test_texts_with_tabs_backslashes_and_line_breaks_are_written_as_they_are(open_list, dalarna):
+    odd = "Röntgen\tvä\\nster\r\nhöger \\N"
+    services.price_lines_submit(actor=None, price_list=open_list, region=dalarna,
+                                lines=[line(description=odd), line(code="X", note="\\.")])
+    items = dict(PriceItem.objects.filter(region=dalarna).values_list("code", "description"))
+    assert items["LB-KARD"] == odd
+    assert PriceItem.objects.get(code="X").note == "\\."
