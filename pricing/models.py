@@ -182,8 +182,11 @@ _ROW_HISTORY = f"current_setting('{HISTORY_BY_STATEMENT}', true) IS DISTINCT FRO
 class PriceItem(models.Model):
     """One line of the list: what a region's hospital charges for one thing, in SEK."""
 
+    # No index of its own: priceitem_unique_line starts with the list and serves its
+    # look-ups, and every index costs each of a submission's 100 000 inserted lines.
     price_list = models.ForeignKey(PriceList, verbose_name=_("prislista"),
-                                   on_delete=models.CASCADE, related_name="items")
+                                   on_delete=models.CASCADE, related_name="items",
+                                   db_index=False)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
                                related_name="price_items")
     hospital = models.CharField(_("sjukhus"), max_length=200)
