@@ -526,6 +526,7 @@ def _no_cycle_collection():
             gc.enable()
 
 
+@_no_cycle_collection()
 def check_json_lines(payload, region: Region) -> list[PriceLine]:
     """The API's JSON body {"lines": [...]} checked like a file; rows are numbered from 1."""
     if not isinstance(payload, dict) or not isinstance(payload.get("lines"), list):
