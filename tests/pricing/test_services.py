@@ -5,6 +5,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from pghistory.models import Events
@@ -178,3 +179,31 @@ def test_texts_with_tabs_backslashes_and_line_breaks_are_written_as_they_are(ope
     items = dict(PriceItem.objects.filter(region=dalarna).values_list("code", "description"))
     assert items["LB-KARD"] == odd
     assert PriceItem.objects.get(code="X").note == "\\."
+
+
+@pytest.mark.django_db
+def test_the_confirmation_commits_the_lines_checked_at_upload_without_reading_the_file_again(
+        open_list, dalarna, price_contact_dalarna, django_capture_on_commit_callbacks):
+    pending, staged = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 850"),
+                             ";Falu lasarett;;Analys;NPU1;Analys;analys;50;")
+    with mock.patch.object(services.imports, "read_price_file") as read, \
+            django_capture_on_commit_callbacks(execute=True):
+        assert services.submission_lines(pending) == staged
+        services.price_submission_confirm(actor=price_contact_dalarna, submission=pending)
+    read.assert_not_called()
+    assert sorted(PriceItem.objects.values_list("code", "price")) == [
+        ("LB-KARD", Decimal("2850.00")), ("NPU1", Decimal("50.00"))]
+    assert cache.get(services._pending_lines_key(pending)) is None
+
+
+@pytest.mark.django_db
+def test_without_the_cached_lines_the_stored_file_is_read_and_checked_again(
+        open_list, dalarna, price_contact_dalarna):
+    odd = '"Falu\tlasarett"'  # a tab: not kept as COPY text, so never cached
+    tabbed, _ = _stage(price_contact_dalarna, open_list, dalarna,
+                       f";{odd};;Analys;NPU1;Analys;analys;50;")
+    evicted, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 850"))
+    cache.clear()
+    assert [line.hospital for line in services.submission_lines(tabbed)] == ["Falu\tlasarett"]
+    services.price_submission_confirm(actor=price_contact_dalarna, submission=evicted)
+    assert list(PriceItem.objects.values_list("code", flat=True)) == ["LB-KARD"]
