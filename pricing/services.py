@@ -7,7 +7,7 @@ submission's lines are written set-wise: COPY into a temporary staging table, th
 UPDATE, one DELETE and one INSERT against the real table, each writing its history
 rows too, so that a line that kept its key (sjukhus, kod, enhet) is recorded as
 changed rather than removed and added. 100 000 new lines, with their history and the
-foreign-key checks at commit, take about 1.5 s on the 2-core test machine, most of it
+foreign-key checks at commit, take 1.5–2 s on the 2-core test machine, most of it
 in PostgreSQL (bench/price_import.py).
 """
 
