@@ -6,7 +6,13 @@ import os
 import openpyxl
 import pytest
 
-from pricing.imports import UploadRejected, check_json_lines, parse_price, read_price_file
+from pricing.imports import (
+    PriceLine,
+    UploadRejected,
+    check_json_lines,
+    parse_price,
+    read_price_file,
+)
 from tests.pricing.factories import HEADER, csv_bytes
 
 
@@ -170,3 +176,41 @@ def test_the_api_json_is_checked_like_a_file_with_json_names(dalarna):
                                      "unit": "poang", "price": -1}]}, dalarna)
     [error] = caught.value.errors
     assert (error.row, error.column) == (1, "price")
+
+
+@pytest.mark.django_db
+def test_a_blank_row_in_the_middle_does_not_shift_the_row_numbers_of_later_errors(dalarna):
+    data = csv_bytes(";Falu lasarett;;Läkarbesök;X1;Besök;besök;100;",
+                     ";;;;;;;;",
+                     "",
+                     ";Falu lasarett;;Röntgen;X2;Besök;besök;100;")
+    [error] = _errors(data, dalarna)
+    assert (error.row, error.column, error.value) == (5, "Kategori", "Röntgen")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("price", ["²", "١٢٣", "12,٣"])
+def test_digits_postgresql_cannot_read_are_not_a_price(dalarna, price):
+    data = csv_bytes(f";Falu lasarett;;Läkarbesök;X1;Besök;besök;{price};")
+    [error] = _errors(data, dalarna)
+    assert (error.row, error.column, error.value) == (2, "Pris (kr)", price)
+
+
+@pytest.mark.django_db
+def test_a_clean_file_gives_price_lines_with_normalised_prices(dalarna):
+    data = csv_bytes(";Falu lasarett;;Läkarbesök;X1;Besök;besök;74 750 kr;",
+                     ";Falu lasarett;;Läkarbesök;X2;Besök;besök;2 850,5;",
+                     ";Falu lasarett;;Läkarbesök;X3;Besök;besök;12 SEK;")
+    lines, _kind = read_price_file("priser.csv", data, dalarna)
+    assert all(isinstance(line, PriceLine) for line in lines)
+    assert [line.price for line in lines] == ["74750.00", "2850.50", "12.00"]
+    assert lines[0].key == ("Falu lasarett", "X1", "besok")
+
+
+@pytest.mark.django_db
+def test_past_five_hundred_errors_the_report_stops_after_the_row_that_reached_them(dalarna):
+    data = csv_bytes(*[f";Falu lasarett;;Röntgen;X{i};Besök;tunna;100;" for i in range(400)])
+    errors = _errors(data, dalarna)
+    assert len(errors) == 501
+    assert errors[-2].row == 251 and errors[-2].column == "Enhet"
+    assert errors[-1].row is None and "Fler än 500 fel" in errors[-1].message

@@ -5,7 +5,9 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from pghistory.models import Events
 
 from pricing import services
@@ -155,3 +157,53 @@ def test_lines_written_directly_for_the_api_are_one_current_submission(open_list
                                              lines=[line(), line(code="X")])
     assert submission.status == PriceSubmission.Status.CURRENT
     assert PriceItem.objects.filter(region=dalarna).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_line_changed_later_in_the_same_transaction_as_a_submission_is_still_recorded(
+        open_list, dalarna):
+    with transaction.atomic():
+        services.price_lines_submit(actor=None, price_list=open_list, region=dalarna,
+                                    lines=[line()])
+        PriceItem.objects.filter(region=dalarna).update(price=Decimal("3000.00"))
+    labels = [e.pgh_label for e in Events.objects.filter(pgh_model="pricing.PriceItemEvent")
+              .order_by("pgh_created_at", "pgh_id")]
+    assert labels == ["insert", "update"]
+
+
+@pytest.mark.django_db
+def test_texts_with_tabs_backslashes_and_line_breaks_are_written_as_they_are(open_list, dalarna):
+    odd = "Röntgen\tvä\\nster\r\nhöger \\N"
+    services.price_lines_submit(actor=None, price_list=open_list, region=dalarna,
+                                lines=[line(description=odd), line(code="X", note="\\.")])
+    items = dict(PriceItem.objects.filter(region=dalarna).values_list("code", "description"))
+    assert items["LB-KARD"] == odd
+    assert PriceItem.objects.get(code="X").note == "\\."
+
+
+@pytest.mark.django_db
+def test_the_confirmation_commits_the_lines_checked_at_upload_without_reading_the_file_again(
+        open_list, dalarna, price_contact_dalarna, django_capture_on_commit_callbacks):
+    pending, staged = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 850"),
+                             ";Falu lasarett;;Analys;NPU1;Analys;analys;50;")
+    with mock.patch.object(services.imports, "read_price_file") as read, \
+            django_capture_on_commit_callbacks(execute=True):
+        assert services.submission_lines(pending) == staged
+        services.price_submission_confirm(actor=price_contact_dalarna, submission=pending)
+    read.assert_not_called()
+    assert sorted(PriceItem.objects.values_list("code", "price")) == [
+        ("LB-KARD", Decimal("2850.00")), ("NPU1", Decimal("50.00"))]
+    assert cache.get(services._pending_lines_key(pending)) is None
+
+
+@pytest.mark.django_db
+def test_without_the_cached_lines_the_stored_file_is_read_and_checked_again(
+        open_list, dalarna, price_contact_dalarna):
+    odd = '"Falu\tlasarett"'  # a tab: not kept as COPY text, so never cached
+    tabbed, _ = _stage(price_contact_dalarna, open_list, dalarna,
+                       f";{odd};;Analys;NPU1;Analys;analys;50;")
+    evicted, _ = _stage(price_contact_dalarna, open_list, dalarna, ROW.format(price="2 850"))
+    cache.clear()
+    assert [line.hospital for line in services.submission_lines(tabbed)] == ["Falu\tlasarett"]
+    services.price_submission_confirm(actor=price_contact_dalarna, submission=evicted)
+    assert list(PriceItem.objects.values_list("code", flat=True)) == ["LB-KARD"]
