@@ -6,13 +6,13 @@ with PostgreSQL and Redis running:
     .venv/bin/python bench/plan_page.py [--seconds 5] [--rounds 3] [--connections 8]
 
 It creates a throwaway database (samverkan_pl_bench, dropped again at the end),
-migrates it, loads the demo fixtures and grows Mellansverige's Aktivitetsplan 2023
-to 200 activities (copies of the seed's, with their regions and goals), decides
-it, so that an anonymous visitor may read it, gives it a draft next version (the
-kansli's working copy, 200 activities with their edit controls), and collects the
-static files into a temporary directory (production's manifest storage needs them).
+migrates it, loads the demo fixtures and grows Mellansverige's decided Aktivitetsplan
+2023 to 200 activities (copies of the seed's, with their regions and goals), gives
+it a draft next version (the kansli's working copy, 200 activities with their edit
+controls), and collects the static files into a temporary directory (production's
+manifest storage needs them).
 REDIS_URL and CACHE_URL are taken from the environment (Redis databases 12 and 13
-unless set), so the cache is shared with nothing else.
+unless set); the cache database is cleared at the start, so it must be the bench's own.
 
 Then it starts `gunicorn samverkan.wsgi -w 2` twice with production settings (DEBUG
 off, DATABASE_CONN_MAX_AGE=60), and loads one at a time with wrk, in rounds:
@@ -92,7 +92,8 @@ def manage(*args: str) -> None:
 
 
 def build_plans() -> dict[str, str]:
-    """Demo fixtures, and Aktivitetsplan 2023 grown to ACTIVITIES activities and decided.
+    """Demo fixtures, the decided Aktivitetsplan 2023 grown to ACTIVITIES activities, and
+    a draft of its next version.
 
     Returns the paths to load: {"aktivitetsplan": ..., "verksamhetsplan": ..., ...}.
     """
@@ -100,13 +101,16 @@ def build_plans() -> dict[str, str]:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
 
     from plans import services
     from plans.models import Activity, ActivityGoal, ActivityPlan, ActivityRegion, OperationalPlan
-    from regions.models import Body, Meeting
 
+    # Pages of an earlier run, under the same keys (the plan's pk and the fixture's
+    # updated_at), must not be served: the first request of each page renders it.
+    cache.clear()
     call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
                  verbosity=0)
     plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
@@ -130,10 +134,7 @@ def build_plans() -> dict[str, str]:
         ActivityGoal(activity=copy, goal_id=link.goal_id)
         for copy, source in zip(copies, sources, strict=True) for link in source.goal_links.all())
     assert Activity.objects.filter(focus_area__activity_plan=plan).count() == ACTIVITIES
-    services.plan_transition(actor=None, plan=plan, to_state="beredning")
-    meeting = Meeting.objects.filter(body__healthcare_region=plan.healthcare_region,
-                                     body__kind=Body.Kind.BOARD).order_by("-date").first()
-    plan = services.plan_decide(actor=None, plan=plan, meeting=meeting, paragraph=999)
+    assert plan.state == "beslutad", "demodatans Aktivitetsplan 2023 ska vara beslutad"
     draft = services.plan_new_version(actor=None, plan=plan)
     paths = {
         "aktivitetsplan": plan.get_absolute_url(),
