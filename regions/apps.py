@@ -7,6 +7,6 @@ class RegionsConfig(AppConfig):
     verbose_name = "Sjukvårdsregioner och styrning"
 
     def ready(self):
-        from regions import permission_cache
+        from regions import user_cache
 
-        permission_cache.connect_signals()
+        user_cache.connect_signals()

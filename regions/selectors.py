@@ -15,7 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
-from regions import permission_cache
+from regions import user_cache
 from regions.models import (
     AgendaItem,
     Body,
@@ -67,7 +67,7 @@ def _permission_rows(model, scope: str, **lookup):
 
 def permissions_for_user(user) -> PortalPermissions:
     """The user's object permissions on sjukvårdsregioner and regions: kept on the user
-    for the request, and in the cache between requests (regions.permission_cache)."""
+    for the request, and in the cache between requests (regions.user_cache)."""
     cached = getattr(user, "_portal_permissions", None)
     if cached is not None:
         return cached
@@ -76,7 +76,10 @@ def permissions_for_user(user) -> PortalPermissions:
     elif user.is_superuser:
         perms = PortalPermissions(is_superuser=True)
     else:
-        perms = permission_cache.get(user.pk, lambda: _permissions_load(user))
+        # Read with the user's row (samverkan.auth), or from the cache, or loaded.
+        perms = getattr(user, "prefetched_permissions", None)
+        if perms is None:
+            perms = user_cache.get(user.pk, lambda: _permissions_load(user))
     user._portal_permissions = perms
     return perms
 

@@ -14,12 +14,19 @@ from django.core.cache import cache
 
 def fetch(key: str, generation_key: str):
     """(the entry's value, or None if missing or stale; the current generation)."""
-    found = cache.get_many([key, generation_key])
-    generation = found.get(generation_key, 0)
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1], generation
-    return None, generation
+    return fetch_many([(key, generation_key)])[0]
+
+
+def fetch_many(pairs: list[tuple[str, str]]) -> list[tuple]:
+    """`fetch` for several (key, generation key) pairs, in one round trip."""
+    found = cache.get_many({name for pair in pairs for name in pair})
+    result = []
+    for key, generation_key in pairs:
+        generation = found.get(generation_key, 0)
+        entry = found.get(key)
+        valid = entry is not None and entry[0] == generation
+        result.append((entry[1] if valid else None, generation))
+    return result
 
 
 def store(key: str, generation: int, value, lifetime: int) -> None:

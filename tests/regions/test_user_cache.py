@@ -1,9 +1,10 @@
-"""Users' object permissions come from the cache between requests, and every change of
-them is seen on the next one (regions.permission_cache)."""
+"""Users and their object permissions come from the cache between requests, and every
+change of them is seen on the next one (regions.user_cache)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
 from regions.models import RoleGroup, User
@@ -56,3 +57,39 @@ def test_superuser_and_active_status_come_from_the_user_not_the_cache(plain_user
     assert not permissions_for_user(_fresh(plain_user)).healthcare_regions
     User.objects.filter(pk=plain_user.pk).update(is_active=True, is_superuser=True)
     assert permissions_for_user(_fresh(plain_user)).is_superuser
+
+
+def _signed_in_page(client):
+    return client.get(reverse("regions:healthcare_region", kwargs={"hr": "mellansverige"}))
+
+
+def test_a_signed_in_request_reads_its_user_from_the_cache(client, plain_user, mellansverige):
+    client.force_login(plain_user)
+    _signed_in_page(client)
+    with CaptureQueriesContext(connection) as queries:
+        _signed_in_page(client)
+    assert not [q for q in queries if 'FROM "regions_user"' in q["sql"]]
+
+
+def test_a_new_password_logs_out_the_other_sessions_at_once(client, plain_user, mellansverige):
+    client.force_login(plain_user)
+    assert _signed_in_page(client).wsgi_request.user.is_authenticated
+    plain_user.set_password("ett helt nytt lösenord")
+    plain_user.save()
+    assert not _signed_in_page(client).wsgi_request.user.is_authenticated
+
+
+def test_a_deactivated_user_is_signed_out_at_once(client, plain_user, mellansverige):
+    client.force_login(plain_user)
+    assert _signed_in_page(client).wsgi_request.user.is_authenticated
+    plain_user.is_active = False
+    plain_user.save()
+    assert not _signed_in_page(client).wsgi_request.user.is_authenticated
+
+
+def test_a_new_name_shows_at_once(client, plain_user, mellansverige):
+    client.force_login(plain_user)
+    _signed_in_page(client)
+    plain_user.first_name, plain_user.last_name = "Greta", "Gran"
+    plain_user.save()
+    assert "Inloggad som Greta Gran" in _signed_in_page(client).content.decode()
