@@ -112,7 +112,7 @@ REDIS_URL = env.url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "
 CACHE_URL = env.url("CACHE_URL", "redis://127.0.0.1:6379/1", schemes=("redis", "rediss"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "samverkan.cache.PortalRedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "samverkan",
     }
