@@ -9,25 +9,29 @@ admin may edit anything), bumps one generation number after commit; an entry sto
 under an older generation is rendered again. Writes that send no signals (queryset
 update, bulk_create, COPY) are covered by the entries' lifetime.
 
-The generation is read in the same round trip as the entry, so a cache hit costs one
-Redis GET and no queries.
+The generation is read in the same round trip as the entry (samverkan.generations), so
+a cache hit costs one Redis GET and no queries.
 
-Anonymous visitors, who read decided plans as allmänna handlingar, get the whole page
-from the cache (`anonymous_page`): nothing on it depends on who they are. Writes of
-the plans themselves, their decisions and meetings, and the sjukvårdsregion, bump the
-same generation, so a plan archived or given a new version is shown as such.
+Anonymous visitors, who read decided plans as allmänna handlingar, and signed-in
+readers get the whole page from the cache (`shared_page`), one copy for each set of
+permissions: nothing else on it depends on who they are, but for the name in the
+header and the CSRF token, filled in per request. Writes of the plans themselves,
+their decisions and meetings, and the sjukvårdsregion, bump the same generation, so a
+plan archived or given a new version is shown as such; a user given a role has other
+permissions, so another entry, at once.
 """
 
 import hashlib
-import secrets
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.safestring import SafeString, mark_safe
+
+from regions.selectors import permissions_for_user
+from samverkan import generations, shared_pages
 
 GENERATION_KEY = "plans:items:generation"
 LIFETIME = 24 * 60 * 60
@@ -41,54 +45,57 @@ def read_only_items(plan, render) -> SafeString | None:
     """The items' HTML of a read-only plan, from the cache or `render()`; None if editable."""
     if plan.is_editable:
         return None
-    key = _key(plan)
-    found = cache.get_many([key, GENERATION_KEY])
-    generation = found.get(GENERATION_KEY, 0)
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return mark_safe(entry[1])  # noqa: S308 - rendered by our own template
-    html = render()
-    cache.set(key, (generation, str(html)), LIFETIME)
-    return mark_safe(html)  # noqa: S308
+    html = generations.get_or_load(_key(plan), GENERATION_KEY, lambda: str(render()), LIFETIME)
+    return mark_safe(html)  # noqa: S308 - rendered by our own template
 
 
-def anonymous_page(view):
-    """Serve a plan page to anonymous visitors from the cache when the view marked its
-    response `cacheable` (a decided or archived plan); everyone else gets it rendered."""
+def _audience(request) -> str:
+    """Who a page is rendered for, as far as a plan page can tell: anonymous, or signed
+    in with exactly these permissions (the page shows the kansli's buttons, the drafts
+    of the next version, the switcher between the user's sjukvårdsregioner from them).
+    Everything else about the user is filled in per request (samverkan.shared_pages)."""
+    if not request.user.is_authenticated:
+        return "anonymous"
+    return permissions_for_user(request.user).fingerprint()
+
+
+def shared_page(view):
+    """Serve a plan page from the cache when the view marked its response `cacheable`
+    (a decided or archived plan), to everyone with the same permissions: anonymous
+    visitors, who read decided plans as allmänna handlingar, and signed-in readers.
+
+    The page is rendered with markers for the reader's name and CSRF token and kept
+    like that; each response gets the reader's own filled in (samverkan.shared_pages).
+    A page with messages to show, an htmx request and anything but GET is rendered.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if (request.method != "GET" or request.user.is_authenticated or request.htmx
-                or len(get_messages(request))):
+        if request.method != "GET" or request.htmx or len(get_messages(request)):
             return view(request, *args, **kwargs)
-        path = request.get_full_path().encode()
-        key = f"plans:page:{hashlib.sha256(path).hexdigest()}"
-        found = cache.get_many([key, GENERATION_KEY])
-        generation = found.get(GENERATION_KEY, 0)
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            return HttpResponse(entry[1])
-        response = view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"plans:page:{_audience(request)}:{path}"
+        content, generation = generations.fetch(key, GENERATION_KEY)
+        if content is not None:
+            return HttpResponse(shared_pages.personalise(content, request))
+        with shared_pages.rendering_shared(request):
+            response = view(request, *args, **kwargs)
         if response.status_code == 200 and getattr(response, "cacheable", False):
-            cache.set(key, (generation, response.content), LIFETIME)
+            generations.store(key, generation, response.content, LIFETIME)
+        if not response.streaming:
+            response.content = shared_pages.personalise(response.content, request)
         return response
 
     return wrapper
+
+
+_bump = partial(generations.bump, GENERATION_KEY)
 
 
 def changed() -> None:
     """Make every cached plan stale once the current transaction commits; for writes
     that send no signals (a queryset update)."""
     transaction.on_commit(_bump)
-
-
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        # No generation (never set, or evicted): start from a random one, so that entries
-        # stored under an earlier count cannot match again when the count comes back.
-        cache.set(GENERATION_KEY, secrets.randbits(62), timeout=None)
 
 
 def _changed(sender, **kwargs):

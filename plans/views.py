@@ -169,7 +169,7 @@ def _read_only_items(request, healthcare_region, plan):
     return plan_cache.read_only_items(plan, render_items)
 
 
-@plan_cache.anonymous_page
+@plan_cache.shared_page
 def operational_plan_detail(request, hr, pk):
     healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, OP, pk)
@@ -182,7 +182,7 @@ def operational_plan_detail(request, hr, pk):
     }))
 
 
-@plan_cache.anonymous_page
+@plan_cache.shared_page
 def activity_plan_detail(request, hr, pk):
     healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, AP, pk)

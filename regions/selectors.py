@@ -6,15 +6,16 @@ may read but not change.
 """
 
 import datetime
-from collections import defaultdict
+import hashlib
 from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
+from regions import user_cache
 from regions.models import (
     AgendaItem,
     Body,
@@ -33,7 +34,7 @@ from regions.models import (
 
 @dataclass
 class PortalPermissions:
-    """A user's object permissions, loaded once per request in two queries."""
+    """A user's object permissions: one query when not in the cache."""
 
     is_superuser: bool = False
     healthcare_regions: dict[int, set[str]] = field(default_factory=dict)
@@ -48,16 +49,25 @@ class PortalPermissions:
     def healthcare_region_ids_with(self, perm: str) -> set[int]:
         return {pk for pk, perms in self.healthcare_regions.items() if perm in perms}
 
+    def fingerprint(self) -> str:
+        """The same for two users exactly when they hold the same permissions: pages
+        that depend on nothing else of the user are shared by that key."""
+        canonical = repr((
+            self.is_superuser,
+            sorted((pk, sorted(perms)) for pk, perms in self.healthcare_regions.items()),
+            sorted((pk, sorted(perms)) for pk, perms in self.regions.items()),
+        ))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
-def _rows_to_dict(rows) -> dict[int, set[str]]:
-    result: dict[int, set[str]] = defaultdict(set)
-    for object_id, codename in rows:
-        result[object_id].add(codename)
-    return dict(result)
+
+def _permission_rows(model, scope: str, **lookup):
+    return model.objects.filter(**lookup).annotate(scope=Value(scope)).values_list(
+        "scope", "content_object_id", "permission__codename")
 
 
 def permissions_for_user(user) -> PortalPermissions:
-    """The user's object permissions on sjukvårdsregioner and regions, cached on the user."""
+    """The user's object permissions on sjukvårdsregioner and regions: kept on the user
+    for the request, and in the cache between requests (regions.user_cache)."""
     cached = getattr(user, "_portal_permissions", None)
     if cached is not None:
         return cached
@@ -66,21 +76,24 @@ def permissions_for_user(user) -> PortalPermissions:
     elif user.is_superuser:
         perms = PortalPermissions(is_superuser=True)
     else:
-        columns = ("content_object_id", "permission__codename")
-        hr_rows = (
-            HealthcareRegionGroupObjectPermission.objects.filter(group__user=user)
-            .values_list(*columns)
-            .union(HealthcareRegionUserObjectPermission.objects.filter(user=user).values_list(*columns))
-        )
-        region_rows = (
-            RegionGroupObjectPermission.objects.filter(group__user=user)
-            .values_list(*columns)
-            .union(RegionUserObjectPermission.objects.filter(user=user).values_list(*columns))
-        )
-        perms = PortalPermissions(
-            healthcare_regions=_rows_to_dict(hr_rows), regions=_rows_to_dict(region_rows)
-        )
+        # Read with the user's row (samverkan.auth), or from the cache, or loaded.
+        perms = getattr(user, "prefetched_permissions", None)
+        if perms is None:
+            perms = user_cache.get(user.pk, lambda: _permissions_load(user))
     user._portal_permissions = perms
+    return perms
+
+
+def _permissions_load(user) -> PortalPermissions:
+    perms = PortalPermissions()
+    rows = _permission_rows(HealthcareRegionGroupObjectPermission, "hr", group__user=user).union(
+        _permission_rows(HealthcareRegionUserObjectPermission, "hr", user=user),
+        _permission_rows(RegionGroupObjectPermission, "region", group__user=user),
+        _permission_rows(RegionUserObjectPermission, "region", user=user),
+    )
+    for scope, object_id, codename in rows:
+        target = perms.healthcare_regions if scope == "hr" else perms.regions
+        target.setdefault(object_id, set()).add(codename)
     return perms
 
 

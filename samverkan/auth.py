@@ -1,18 +1,35 @@
-"""Log-in rules: demo accounts only in demo mode, and a pause after repeated failures."""
+"""Log-in rules: demo accounts only in demo mode, and a pause after repeated failures;
+the signed-in user read from the cache."""
 
 import hashlib
 
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from regions import user_cache
 from samverkan.tasks import enqueue_on_commit, send_email
 
 
 class PortalModelBackend(ModelBackend):
+    def get_user(self, user_id):
+        """ModelBackend's, with the user's row (and permissions) from the cache: every
+        signed-in request loads its user (regions.user_cache)."""
+        user = user_cache.user_get(user_id, lambda: self._user_row(user_id))
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _user_row(user_id):
+        model = get_user_model()
+        try:
+            return model._default_manager.get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+
     def user_can_authenticate(self, user):
         # Demo accounts have published passwords; they must never work in production.
         if getattr(user, "is_demo", False) and not settings.DEMO_LOGINS_ENABLED:

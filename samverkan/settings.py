@@ -112,7 +112,7 @@ REDIS_URL = env.url("REDIS_URL", "redis://127.0.0.1:6379/0", schemes=("redis", "
 CACHE_URL = env.url("CACHE_URL", "redis://127.0.0.1:6379/1", schemes=("redis", "rediss"))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "samverkan.cache.PortalRedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "samverkan",
     }
@@ -217,6 +217,9 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Sessions are read from Redis (every signed-in request reads one) and written to both;
+# the database stays the record, so a cache flush or restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_HSTS_SECONDS = env.integer("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env.boolean("DJANGO_HSTS_PRELOAD", not DEBUG)

@@ -28,3 +28,14 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Renderers the document pipeline's tests use (a plain one, a broken template, a flaky disk).
 DOCUMENT_RENDERER_MODULES = ["tests.samverkan.document_renderers"]
+
+# Parallel test workers (pytest -n) each have a test database of their own, so each gets
+# a cache of its own too: sessions, users and permissions are cached by id, and every
+# test starts by emptying the cache. The controller set CACHE_URL before the workers
+# started, so a worker moves off the default here (and tells its Celery worker through
+# the environment). The broker is shared; fixtures_celery gives each its own queue.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "").removeprefix("gw")
+if _XDIST_WORKER.isdigit() and CACHE_URL == "redis://127.0.0.1:6379/15":  # noqa: F405
+    _CACHE_DB = (15, 13, 12, 11, 10, 9, 8, 7)[int(_XDIST_WORKER) % 8]
+    CACHE_URL = f"redis://127.0.0.1:6379/{_CACHE_DB}"
+    CACHES["default"]["LOCATION"] = os.environ["CACHE_URL"] = CACHE_URL  # noqa: F405

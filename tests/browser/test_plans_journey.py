@@ -1,6 +1,7 @@
-"""The plan pages in a real browser: the kansli works on Aktivitetsplan 2023 in place,
-sends it to beredning and records the nämnd's decision; the public reads it; two
-editors of the same activity; the warning before leaving unsaved changes.
+"""The plan pages in a real browser: the kansli makes a new version of the decided
+Aktivitetsplan 2023, works on it in place, sends it to beredning and records the
+nämnd's decision; the public reads it and compares it with the version it replaced;
+two editors of the same activity; the warning before leaving unsaved changes.
 
 Every page visited is checked with axe (WCAG 2.1 A and AA) and photographed to
 test-artifacts/screenshots/.
@@ -12,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from plans import services as plan_services
 from plans.models import Activity, ActivityPlan, PlanState
 from regions.models import RoleGroup
 from tests.browser.conftest import check_a11y, login
@@ -22,10 +24,16 @@ PRODUCTION = "Utveckla och stärka produktionssamarbetet i sjukvårdsregionen"
 
 @pytest.fixture
 def plans_demo(demo_data):
-    """The demo's plans: Mellansverige's decided verksamhetsplan and its Aktivitetsplan
-    2023 as a draft, with the seed's 21 activities under five fokusområden."""
+    """The demo's plans: Mellansverige's decided verksamhetsplan and its decided
+    Aktivitetsplan 2023, with the seed's 21 activities under five fokusområden."""
     call_command("loaddata", "knowledge.yaml", "plans.yaml", verbosity=0)
     return ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
+
+
+@pytest.fixture
+def next_version(plans_demo):
+    """The kansli's draft of a new version of Aktivitetsplan 2023, as "Ny version" makes it."""
+    return plan_services.plan_new_version(actor=None, plan=plans_demo)
 
 
 @pytest.fixture
@@ -38,8 +46,8 @@ def _flash(page: Page):
     return page.locator(".messages[role=status]")
 
 
-def _production_activity() -> Activity:
-    return Activity.objects.get(title=PRODUCTION, focus_area__activity_plan__year=2023)
+def _production_activity(plan: ActivityPlan) -> Activity:
+    return Activity.objects.get(title=PRODUCTION, focus_area__activity_plan=plan)
 
 
 def _open_activity_plan(page: Page, name: str) -> None:
@@ -69,11 +77,20 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
     login(page, live_server, "kansli", PASSWORD)
     page.get_by_role("link", name="Sjukvårdsregion Mellansverige").first.click()
     check_a11y(page, "start")
-    _open_activity_plan(page, "utkast")
+    _open_activity_plan(page, "beslutad")
+    expect(page.get_by_text("Beslutad 2022-12-09 § 61")).to_be_visible()
+
+    # A decided plan is changed through a new version, a draft copy of it.
+    page.get_by_role("button", name="Ny version").click()
+    expect(_flash(page)).to_contain_text("Version 2 är skapad som utkast.")
+    expect(page.locator(".facts .tag").first).to_have_text("Utkast")
+    check_a11y(page, "utkast")
+    draft = ActivityPlan.objects.get(previous_version=plans_demo)
     plan_url = page.url
+    assert plan_url.endswith(draft.get_absolute_url())
 
     # Edit an activity in place: the form replaces the card, saving puts the card back.
-    activity = _production_activity()
+    activity = _production_activity(draft)
     card, description = _open_edit_form(page, activity)
     check_a11y(page, "aktivitet-redigeras")
     description.fill("Planera produktionen gemensamt.\n\n- Uppföljning varje kvartal")
@@ -126,11 +143,12 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
         "Beslutet § 17 är registrerat och planen är beslutad.")
     expect(page.get_by_text("Beslutad 2024-03-15 § 17")).to_be_visible()
     check_a11y(page, "beslutad")
-    assert ActivityPlan.objects.get(pk=plans_demo.pk).state == PlanState.DECIDED
+    assert ActivityPlan.objects.get(pk=draft.pk).state == PlanState.DECIDED
+    assert ActivityPlan.objects.get(pk=plans_demo.pk).state == PlanState.ARCHIVED
 
     # The public reads the decided plan, as the kansli left it, and cannot change it.
     visitor = new_page()
-    path = plans_demo.get_absolute_url()
+    path = draft.get_absolute_url()
     visit(visitor, path, "publik-aktivitetsplan")
     assert _focus_area_headings(visitor)[:2] == ["Kunskapsstyrning", first]
     expect(visitor.locator(f"#aktivitet-{activity.pk}")).to_contain_text(
@@ -141,31 +159,23 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
     expect(visitor.locator(f"#aktivitet-{activity.pk}")).to_contain_text(
         "Uppföljning varje kvartal")
 
-    # A new version, changed, compared with the decided one.
-    page.get_by_role("button", name="Ny version").click()
-    expect(_flash(page)).to_contain_text("Version 2 är skapad som utkast.")
-    check_a11y(page, "version-2")
-    copy = page.locator("li.card").filter(has=page.get_by_role("heading", name=PRODUCTION))
-    copy = page.locator(f"#{copy.get_attribute('id')}")
-    copy.get_by_role("link", name=f"Ändra {PRODUCTION}").click()
-    copy.get_by_label("Aktivitet (obligatoriskt)").fill("Stärka produktionssamarbetet")
-    copy.get_by_role("button", name="Spara").click()
-    expect(page.get_by_role("heading", name="Stärka produktionssamarbetet", level=3)).to_be_visible()
-    page.get_by_role("link", name="Jämför med föregående version").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Jämför versioner")
-    expect(page.locator("del").filter(has_text=PRODUCTION)).to_be_visible()
-    expect(page.locator("ins").filter(has_text="Stärka produktionssamarbetet")).to_be_visible()
-    check_a11y(page, "jamfor")
+    # ... and compares it with the version it replaced, now archived.
+    visitor.get_by_role("link", name="Jämför med föregående version").click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Jämför versioner")
+    expect(visitor.locator("ins").filter(has_text="Uppföljning varje kvartal")).to_be_visible()
+    check_a11y(visitor, "jamfor")
+    visit(visitor, plans_demo.get_absolute_url(), "arkiverad-aktivitetsplan")
+    expect(visitor.locator(".facts .tag").first).to_have_text("Arkiverad")
 
 
 def test_the_second_of_two_editors_is_refused_and_sees_both_texts(
-        new_page, live_server, plans_demo, kansli, second_kansli):
-    activity = _production_activity()
+        new_page, live_server, next_version, kansli, second_kansli):
+    activity = _production_activity(next_version)
     first, second = new_page(), new_page()
     login(first, live_server, "kansli", PASSWORD)
     login(second, live_server, "kansli.tva", PASSWORD)
     for editor, name in ((first, "forsta"), (second, "andra")):
-        editor.goto(live_server.url + plans_demo.get_absolute_url())
+        editor.goto(live_server.url + next_version.get_absolute_url())
         check_a11y(editor, f"aktivitetsplan-{name}")
     first_card, first_text = _open_edit_form(first, activity)
     second_card, second_text = _open_edit_form(second, activity)
@@ -188,9 +198,10 @@ def test_the_second_of_two_editors_is_refused_and_sees_both_texts(
     assert "andra" not in activity.description
 
 
-def test_leaving_a_form_with_unsaved_changes_asks_first(page, live_server, plans_demo, kansli):
+def test_leaving_a_form_with_unsaved_changes_asks_first(page, live_server, next_version,
+                                                         kansli):
     login(page, live_server, "kansli", PASSWORD)
-    page.goto(live_server.url + plans_demo.get_absolute_url())
+    page.goto(live_server.url + next_version.get_absolute_url())
     check_a11y(page, "aktivitetsplan")
     dialogs = []
 
@@ -202,23 +213,23 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(page, live_server, plans
             dialog.accept()
 
     page.on("dialog", answer)
-    _card, description = _open_edit_form(page, _production_activity())
+    _card, description = _open_edit_form(page, _production_activity(next_version))
     description.press_sequentially(" Osparad ändring")
     home = page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Start")
 
     home.click(no_wait_after=True)
     page.wait_for_timeout(300)
     assert dialogs == ["beforeunload"]
-    assert page.url.endswith(plans_demo.get_absolute_url())  # stayed: nothing lost
+    assert page.url.endswith(next_version.get_absolute_url())  # stayed: nothing lost
 
     home.click()
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Aktivitetsplan 2023")
     assert dialogs == ["beforeunload", "beforeunload"]
     check_a11y(page, "lamnad")
     # A form that was saved does not ask.
-    page.goto(live_server.url + plans_demo.get_absolute_url())
+    page.goto(live_server.url + next_version.get_absolute_url())
     check_a11y(page, "aktivitetsplan-igen")
-    card, description = _open_edit_form(page, _production_activity())
+    card, description = _open_edit_form(page, _production_activity(next_version))
     description.press_sequentially(" Sparad")
     card.get_by_role("button", name="Spara").click()
     expect(card).to_contain_text("Sparad")

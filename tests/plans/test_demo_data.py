@@ -27,7 +27,6 @@ def test_mellansveriges_verksamhetsplan_has_its_introduction_and_15_points(demo)
 
 def test_the_aktivitetsplan_2023_has_every_activity_of_seed_002_under_its_focus_area(demo):
     plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
-    assert plan.state == PlanState.DRAFT
     assert [f.name for f in FocusArea.objects.filter(activity_plan=plan)] == [
         "Verksamhet och utveckling", "Kunskapsstyrning", "Utbildning och kompetensförsörjning",
         "Digitalisering och e-hälsa", "Övriga samverkansfrågor som löpande initieras och hanteras",
@@ -38,6 +37,16 @@ def test_the_aktivitetsplan_2023_has_every_activity_of_seed_002_under_its_focus_
     assert production.responsible_body.name == "Produktionsplaneringsgruppen"
     follow_up = activities.get(title__startswith="Uppföljning och analys av medicinska resultat")
     assert follow_up.responsible_group.name == "Uppföljning och analys"
+
+
+def test_the_aktivitetsplan_2023_is_decided_like_its_aterrapport_and_public(demo, client):
+    plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
+    assert plan.state == PlanState.DECIDED
+    meeting = plan.decision.meeting
+    assert (meeting.date.isoformat(), plan.decision.paragraph) == ("2022-12-09", 61)
+    assert meeting.body.name == "Samverkansnämnden" and meeting.is_published
+    assert meeting.notes.startswith("Demodata:")
+    assert client.get(plan.get_absolute_url()).status_code == 200
 
 
 def test_sodras_verksamhetsplan_follows_the_agreements_paragraphs(demo):
@@ -58,6 +67,8 @@ def test_load_demo_links_the_demo_decisions_to_the_plans_they_decide(db, client)
     sodra = OperationalPlan.objects.get(healthcare_region__slug="sodra")
     assert (mellansverige.decision.pk, mellansverige.decision.subject) == (1, mellansverige)
     assert (sodra.decision.pk, sodra.decision.subject) == (5, sodra)
+    activity_plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
+    assert (activity_plan.decision.pk, activity_plan.decision.subject) == (7, activity_plan)
     meeting = mellansverige.decision.meeting
     page = client.get(reverse("regions:meeting", kwargs={"hr": "mellansverige",
                                                         "pk": meeting.pk})).content.decode()

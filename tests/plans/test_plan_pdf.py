@@ -107,7 +107,7 @@ def test_the_aktivitetsplan_pdf_has_every_activity_in_a_table_and_under_its_focu
         assert text.count(title) >= 2, title  # in the summary table and as a heading
     assert "Produktionsplaneringsgruppen" in text
     assert "Sammanställning: 21 aktiviteter i 5 fokusområden" in text
-    assert "utkast, inte beslutad" in text
+    assert "beslutad 2022-12-09 § 61" in text  # the demo decision of the plan
 
 
 @pytest.mark.parametrize("kind", ["operational", "activity"])

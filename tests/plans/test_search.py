@@ -6,6 +6,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from knowledge.search import knowledge_search
+from plans import services as plan_services
+from plans.models import ActivityPlan
 from regions import services
 from regions.models import HealthcareRegion, RoleGroup
 from tests.factories import UserFactory
@@ -44,7 +46,11 @@ def test_anyone_finds_the_goal_of_a_decided_verksamhetsplan(client, demo):
 
 
 def test_an_activity_of_a_draft_is_found_by_the_kansli_only(client, demo, demo_kansli):
-    activity = ("Aktivitet", "Utarbetande av sjukvårdsregional prislista 2024")
+    decided = ActivityPlan.objects.get(healthcare_region=demo, year=2023)
+    draft = plan_services.plan_new_version(actor=demo_kansli, plan=decided)
+    plan_services.activity_create(actor=demo_kansli, focus_area=draft.focus_areas.first(),
+                                  title="Utarbetande av sjukvårdsregional prislista 2028")
+    activity = ("Aktivitet", "Utarbetande av sjukvårdsregional prislista 2028")
     url = reverse("knowledge:search", kwargs={"hr": "mellansverige"})
     assert activity[1] not in client.get(url, {"q": "prislista"}).content.decode()
     client.force_login(demo_kansli)

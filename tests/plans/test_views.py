@@ -128,7 +128,7 @@ def test_the_activity_plan_page_runs_a_constant_number_of_queries(client, kansli
     with CaptureQueriesContext(connection) as queries:
         response = client.get(draft_plan.get_absolute_url())
     assert response.status_code == 200
-    assert len(queries) == 13, [q["sql"] for q in queries]  # 13th: the PDF block
+    assert len(queries) == 9, [q["sql"] for q in queries]  # 9th: the PDF block
 
 
 @pytest.mark.parametrize("count", [10, 200])
