@@ -154,13 +154,19 @@ def part_render(*, document_id: int, sha256: str, then_assemble: bool = True) ->
                     "Avsnittet %(part)s kunde inte skapas. %(reason)s") % {
                     "part": part.label, "reason": _failure_reason(error)})
             return
-        name = f"documents/parts/{sha256[:2]}/{sha256}.pdf"
-        if not default_storage.exists(name):
-            name = default_storage.save(name, ContentFile(content))
+        name = _store_part_file(sha256, content)
         DocumentPart.objects.filter(pk=part.pk, rendered_at__isnull=True).update(
             file=name, pages=pages, outline=[heading.as_json() for heading in headings],
             rendered_at=timezone.now(), html="")
     _count_done(document_id, then_assemble=then_assemble)
+
+
+def _store_part_file(sha256: str, content: bytes) -> str:
+    """Store a rendered part under its HTML's checksum (once) and return its name."""
+    name = f"documents/parts/{sha256[:2]}/{sha256}.pdf"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return name
 
 
 def _count_done(document_id: int, *, then_assemble: bool = True) -> None:
@@ -195,9 +201,7 @@ def _page_numbers(html: str, total: int) -> bytes:
         with default_storage.open(part.file.name, "rb") as handle:
             return handle.read()
     content = html_to_pdf(html, tagged=False)
-    name = f"documents/parts/{sha[:2]}/{sha}.pdf"
-    if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(content))
+    name = _store_part_file(sha, content)
     DocumentPart.objects.update_or_create(sha256=sha, defaults={
         "label": _("Sidnummer för %(total)s sidor") % {"total": total}, "file": name,
         "pages": total, "rendered_at": timezone.now(), "html": ""})

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan import documents
+from samverkan import document_parts, documents
 from samverkan.models import DocumentState, GeneratedDocument
 
 
@@ -34,7 +34,7 @@ def _can_change(request, document) -> bool:
 
 
 def status_context(request, document: GeneratedDocument) -> dict:
-    done, total = document.parts_done, len(set(document.parts))
+    done, total = document_parts.progress(document)
     return {"document": document, "stale": documents.is_stale(document),
             "can_retry": _can_change(request, document),
             "label": documents.label_of(document.kind),
