@@ -182,9 +182,17 @@ def submission_lines(submission: PriceSubmission) -> list[PriceLine]:
     return lines
 
 
+def _pending_rows(submission: PriceSubmission) -> list[PriceLine] | str:
+    """What the confirmation writes: the cached COPY text as it is (no need to split it
+    into lines only to join them again: a quarter of a second per 100 000 lines), or
+    the lines read and checked again from the stored file."""
+    text = cache.get(_pending_lines_key(submission))
+    return submission_lines(submission) if text is None else text
+
+
 def price_submission_confirm(*, actor: User, submission: PriceSubmission) -> PriceSubmission:
     """Make a pending submission the region's current one, replacing its lines at once."""
-    lines = submission_lines(submission)
+    lines = _pending_rows(submission)
     with transaction.atomic(), history_context(actor):
         price_list = PriceList.objects.select_for_update().get(pk=submission.price_list_id)
         _require_open(price_list)
@@ -204,7 +212,7 @@ def price_submission_confirm(*, actor: User, submission: PriceSubmission) -> Pri
 
 
 def _make_current(submission: PriceSubmission, price_list: PriceList,
-                  lines: list[PriceLine]) -> PriceSubmission:
+                  lines: list[PriceLine] | str) -> PriceSubmission:
     PriceSubmission.objects.filter(
         price_list=price_list, region_id=submission.region_id,
         status=PriceSubmission.Status.CURRENT,
@@ -212,7 +220,7 @@ def _make_current(submission: PriceSubmission, price_list: PriceList,
     replace_lines(price_list.pk, submission.region_id, lines)
     submission.status = PriceSubmission.Status.CURRENT
     submission.confirmed_at = timezone.now()
-    submission.line_count = len(lines)
+    submission.line_count = lines.count("\n") if isinstance(lines, str) else len(lines)
     submission.save(update_fields=["status", "confirmed_at", "line_count"])
     return submission
 
@@ -276,8 +284,11 @@ def _history_by_statement(cursor):
     cursor.execute("SELECT set_config(%s, '', true)", [HISTORY_BY_STATEMENT])
 
 
-def replace_lines(price_list_id: int, region_id: int, lines: list[PriceLine]) -> None:
+def replace_lines(price_list_id: int, region_id: int, lines: list[PriceLine] | str) -> None:
     """Make the region's lines in the list exactly `lines`. Call inside a transaction.
+
+    `lines` are checked lines, or their COPY text as _copy_text made it (the cached
+    lines of a pending submission).
 
     COPY into a temporary table, then change only what differs: history records a
     changed price as an update of its line. The history rows are written here, set-wise,
@@ -300,7 +311,7 @@ def replace_lines(price_list_id: int, region_id: int, lines: list[PriceLine]) ->
         with cursor.cursor.copy(f"COPY pricing_stage ({columns}) FROM STDIN") as copy:
             # One string for the lot when no value needs escaping (the usual file): a
             # tenth of the time of handing psycopg the lines one by one.
-            text = _copy_text(lines)
+            text = lines if isinstance(lines, str) else _copy_text(lines)
             if text is not None:
                 copy.write(text)
             else:
