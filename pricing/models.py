@@ -182,13 +182,17 @@ _ROW_HISTORY = f"current_setting('{HISTORY_BY_STATEMENT}', true) IS DISTINCT FRO
 class PriceItem(models.Model):
     """One line of the list: what a region's hospital charges for one thing, in SEK."""
 
-    # No index of its own: priceitem_unique_line starts with the list and serves its
-    # look-ups, and every index costs each of a submission's 100 000 inserted lines.
+    # No index of their own: priceitem_unique_line starts with the list and region and
+    # serves their look-ups, and every index costs each of a submission's 100 000
+    # inserted lines. Nor a foreign-key constraint each: PostgreSQL checks one per row,
+    # a third of the time of writing a submission. Migration 0004 checks both once per
+    # statement instead, with the same locks and the same error (SQLSTATE 23503).
     price_list = models.ForeignKey(PriceList, verbose_name=_("prislista"),
                                    on_delete=models.CASCADE, related_name="items",
-                                   db_index=False)
+                                   db_index=False, db_constraint=False)
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="price_items")
+                               related_name="price_items", db_index=False,
+                               db_constraint=False)
     hospital = models.CharField(_("sjukhus"), max_length=200)
     clinic = models.CharField(_("klinik eller verksamhet"), max_length=200, blank=True)
     category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
