@@ -14,6 +14,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -219,7 +220,9 @@ class PriceItem(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0) & Q(price__lt=PRICE_CEILING),
                                    name="priceitem_price_in_range"),
         ]
-        indexes = [models.Index(fields=["code"], name="priceitem_code")]
+        # The comparison looks a code up whatever its case (code__iexact: UPPER(code)),
+        # which an index on code itself cannot serve.
+        indexes = [models.Index(Upper("code"), name="priceitem_code_upper")]
 
     def __str__(self):
         return f"{self.hospital} {self.code} {self.description}"

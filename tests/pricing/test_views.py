@@ -155,6 +155,36 @@ def test_the_comparison_shows_the_same_prices_in_the_chart_and_the_table(
     assert [spreadsheets_kr(p) for p in table_prices] == chart_prices
 
 
+@pytest.mark.django_db
+def test_the_comparison_finds_a_code_whatever_its_case_through_an_index(
+        decided_list, mellansverige, dalarna):
+    from django.contrib.auth.models import AnonymousUser
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pricing import selectors
+
+    # A list large enough that reading all of it would show: 3 000 lines of other codes.
+    kept = [line(hospital, code=code, price=str(price), clinic=clinic, category=category,
+                 description=description, unit=unit, note=note)
+            for hospital, clinic, category, code, description, unit, price, note
+            in PriceItem.objects.filter(price_list=decided_list, region=dalarna).values_list(
+                "hospital", "clinic", "category", "code", "description", "unit", "price", "note")]
+    services.price_lines_submit(actor=None, price_list=decided_list, region=dalarna,
+                                lines=[*kept, *(line(code=f"X{i}") for i in range(3000))],
+                                allow_closed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE pricing_priceitem")
+    with CaptureQueriesContext(connection) as queries:
+        comparison = selectors.code_comparison(AnonymousUser(), mellansverige, "lb-kard")
+    assert comparison.years == [2024] and len(comparison.rows) == 2
+    [lookup] = [q["sql"] for q in queries.captured_queries if "pricing_priceitem" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {lookup}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "priceitem_code_upper" in plan, plan
+
+
 def spreadsheets_kr(value):
     from pricing.charts import kronor
 
