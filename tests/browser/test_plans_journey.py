@@ -65,6 +65,12 @@ def _open_edit_form(page: Page, activity: Activity):
     card.get_by_role("link", name=f"Ändra {activity.title}").click()
     description = card.get_by_label("Beskrivning")
     expect(description).to_be_visible()
+    # plans.js moves the focus into the new form once htmx has settled it (20 ms after
+    # the swap); typing before then loses the keys that land while the focus moves, as
+    # a person could not. Wait for it, as a person would.
+    page.wait_for_function(
+        "() => document.activeElement && document.activeElement.closest("
+        "'form[data-unsaved-warning]')")
     return card, description
 
 
