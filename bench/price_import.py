@@ -36,6 +36,7 @@ within 1.5×).
 
 import argparse
 import io
+import itertools
 import os
 import random
 import shutil
@@ -206,7 +207,7 @@ def run(args):
                for i, line in enumerate(lines)]
     replaced = new_list()
     services.price_lines_submit(actor=None, price_list=replaced, region=region, lines=lines)
-    flip = iter(range(10**6))
+    flip = itertools.count()
 
     def replace():
         again = changed if next(flip) % 2 == 0 else lines
@@ -280,7 +281,7 @@ def run(args):
     # history triggers: what PostgreSQL's COPY itself costs (DESIGN.md's anchor).
     columns = "price_list_id, region_id, hospital, clinic, category, code, description, unit, " \
               "price, note"
-    tables = iter(range(10**6))
+    tables = itertools.count()
 
     def copy_anchor(feed):
         def measure():

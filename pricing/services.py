@@ -173,14 +173,7 @@ def _pending_lines_key(submission: PriceSubmission) -> str:
 def submission_lines(submission: PriceSubmission) -> list[PriceLine]:
     """The lines of a stored submission, as checked at its upload."""
     text = cache.get(_pending_lines_key(submission))
-    if text is not None:
-        return _lines_of_copy_text(text)
-    with submission.file.open("rb") as handle:
-        data = handle.read()
-    if hashlib.sha256(data).hexdigest() != submission.sha256:
-        raise ValidationError(_("Den sparade filen har ändrats sedan den laddades upp."))
-    lines, _kind = imports.read_price_file(submission.filename, data, submission.region)
-    return lines
+    return _stored_file_lines(submission) if text is None else _lines_of_copy_text(text)
 
 
 def _pending_rows(submission: PriceSubmission) -> list[PriceLine] | str:
@@ -188,7 +181,17 @@ def _pending_rows(submission: PriceSubmission) -> list[PriceLine] | str:
     into lines only to join them again: a quarter of a second per 100 000 lines), or
     the lines read and checked again from the stored file."""
     text = cache.get(_pending_lines_key(submission))
-    return submission_lines(submission) if text is None else text
+    return _stored_file_lines(submission) if text is None else text
+
+
+def _stored_file_lines(submission: PriceSubmission) -> list[PriceLine]:
+    """The submission's kept file, read and checked again (its cached lines are gone)."""
+    with submission.file.open("rb") as handle:
+        data = handle.read()
+    if hashlib.sha256(data).hexdigest() != submission.sha256:
+        raise ValidationError(_("Den sparade filen har ändrats sedan den laddades upp."))
+    lines, _kind = imports.read_price_file(submission.filename, data, submission.region)
+    return lines
 
 
 def price_submission_confirm(*, actor: User, submission: PriceSubmission) -> PriceSubmission:
