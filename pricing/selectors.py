@@ -5,7 +5,9 @@ Who reads what:
 - a list still being collected or compiled is read by the sjukvårdsregion's insiders
   (kansli, nämnd: view_internal) and by the price contacts of its regions;
 - one region's lines and submissions in such a list only by the insiders and that
-  region's price contacts;
+  region's price contacts: `lines_visible` is that rule for lines, and every page,
+  export and figure built from lines (comparison, code list, changes, counts) reads
+  through it, so a figure never shows more than the page of the lines it comes from;
 - uploading needs submit_prices on the region while collection is open; changing a
   list's state needs manage_price_lists.
 
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from pricing.imports import PriceLine
@@ -72,11 +74,42 @@ def price_lists_visible(user, healthcare_region: HealthcareRegion) -> QuerySet[P
     return lists
 
 
+def lines_visible(user, healthcare_region: HealthcareRegion) -> QuerySet[PriceItem]:
+    """Every price line of the sjukvårdsregion the user may read: all of a decided or
+    published list; of a list not yet public, every region's for the insiders and a
+    price contact's own region's. The one rule for lines (see the module's docstring)."""
+    items = PriceItem.objects.filter(price_list__healthcare_region=healthcare_region)
+    if is_insider(user, healthcare_region):
+        return items
+    return items.filter(_readable_lines(user, healthcare_region))
+
+
+def _readable_lines(user, healthcare_region: HealthcareRegion, prefix: str = "") -> Q:
+    """lines_visible's rule for a user who is not an insider, as a filter on PriceItem
+    (or, with prefix "items__", on PriceList through its lines)."""
+    public = Q(**{f"{prefix}price_list__state__in": PriceList.PUBLIC_STATES})
+    own = [region.pk for region in submit_regions(user, healthcare_region)]
+    return public | Q(**{f"{prefix}region__in": own}) if own else public
+
+
+def readable_regions(user, price_list: PriceList) -> list[Region]:
+    """The regions whose lines in the list the user may read (lines_visible's rule)."""
+    hr = price_list.healthcare_region
+    if price_list.is_public or is_insider(user, hr):
+        return _regions(hr)
+    return submit_regions(user, hr)
+
+
 def price_list_overview(user, healthcare_region: HealthcareRegion) -> list[PriceList]:
+    """The lists the user may read, each with the number of its lines the user may read."""
+    if is_insider(user, healthcare_region):
+        line_count = Count("items")
+    else:
+        line_count = Count("items", filter=_readable_lines(user, healthcare_region, "items__"))
     return list(
         price_lists_visible(user, healthcare_region)
         .select_related("healthcare_region", "decision__meeting")
-        .annotate(line_count=Count("items"))
+        .annotate(line_count=line_count)
         .order_by("-year")
     )
 
@@ -134,31 +167,46 @@ def submission_for_user(user, price_list: PriceList, region: Region, pk, *,
 class RegionStatus:
     region: Region
     submission: PriceSubmission | None
-    line_count: int
+    line_count: int | None  # None where the user may not read the region's lines
 
 
-def region_statuses(price_list: PriceList) -> list[RegionStatus]:
-    """Each region of the sjukvårdsregion with its current submission, in two queries."""
+def region_statuses(user, price_list: PriceList) -> list[RegionStatus]:
+    """Each region of the sjukvårdsregion with when it submitted to the list, in two
+    queries; the number of lines only of the regions whose lines the user may read."""
     current = {
         s.region_id: s for s in PriceSubmission.objects.filter(
             price_list=price_list, status=PriceSubmission.Status.CURRENT,
         ).select_related("submitted_by")
     }
+    readable = {region.pk for region in readable_regions(user, price_list)}
     return [
         RegionStatus(region, current.get(region.pk),
-                     current[region.pk].line_count if region.pk in current else 0)
+                     None if region.pk not in readable
+                     else current[region.pk].line_count if region.pk in current else 0)
         for region in _regions(price_list.healthcare_region)
     ]
 
 
-def items_of(price_list: PriceList, *, region: Region | None = None,
-             category: str = "") -> QuerySet[PriceItem]:
-    items = PriceItem.objects.filter(price_list=price_list).select_related("region")
+LINE_ORDER = ("region__scb_code", "hospital", "category", "code", "unit")
+
+
+def items_of(price_list: PriceList) -> QuerySet[PriceItem]:
+    """Every line of the list, in print order: for the compiled documents, whose own
+    access rule (pricing.documents.access) lets only those read them who read every line."""
+    return (PriceItem.objects.filter(price_list=price_list).select_related("region")
+            .order_by(*LINE_ORDER))
+
+
+def items_for_user(user, price_list: PriceList, *, region: Region | None = None,
+                   category: str = "") -> QuerySet[PriceItem]:
+    """The list's lines the user may read (lines_visible), in print order."""
+    items = lines_visible(user, price_list.healthcare_region).filter(
+        price_list=price_list).select_related("region")
     if region is not None:
         items = items.filter(region=region)
     if category:
         items = items.filter(category=category)
-    return items.order_by("region__scb_code", "hospital", "category", "code", "unit")
+    return items.order_by(*LINE_ORDER)
 
 
 def submissions_of(price_list: PriceList, region: Region) -> list[PriceSubmission]:
@@ -277,15 +325,16 @@ class CodeComparison:
 
 
 def code_comparison(user, healthcare_region: HealthcareRegion, code: str) -> CodeComparison:
-    """One code's price in each region's hospitals across the years the user may read."""
-    lists = {pl.pk: pl.year for pl in price_lists_visible(user, healthcare_region)}
-    items = (PriceItem.objects.filter(price_list_id__in=list(lists), code__iexact=code)
-             .select_related("region").order_by("region__scb_code", "hospital", "unit"))
-    years = sorted({lists[i.price_list_id] for i in items})
+    """One code's price in each region's hospitals across the years, from the lines the
+    user may read (lines_visible)."""
+    items = (lines_visible(user, healthcare_region).filter(code__iexact=code)
+             .select_related("region", "price_list")
+             .order_by("region__scb_code", "hospital", "unit"))
+    years = sorted({i.price_list.year for i in items})
     table: dict[tuple[str, str, str], dict[int, Decimal]] = {}
     for item in items:
         table.setdefault((item.region.short_name, item.hospital, item.unit), {})[
-            lists[item.price_list_id]] = item.price
+            item.price_list.year] = item.price
     rows = [(region, hospital, [prices.get(y) for y in years])
             for (region, hospital, _unit), prices in table.items()]
     return CodeComparison(code=code, years=years, rows=rows)
@@ -308,19 +357,25 @@ class RegionChange:
             Decimal("0.01"))
 
 
-def region_changes(earlier: PriceList, later: PriceList) -> list[RegionChange]:
+def region_changes(user, earlier: PriceList, later: PriceList) -> list[RegionChange]:
     """Each region's change between two lists over the lines present in both (a price index
-    weighting each line equally), with the number of lines added and removed."""
+    weighting each line equally), with the number of lines added and removed; only the
+    regions whose lines the user may read in both lists."""
+    visible = lines_visible(user, later.healthcare_region)
+
     def prices(price_list):
         result: dict[int, dict[tuple, Decimal]] = defaultdict(dict)
-        for region_id, h, c, u, p in PriceItem.objects.filter(price_list=price_list).values_list(
+        for region_id, h, c, u, p in visible.filter(price_list=price_list).values_list(
                 "region_id", "hospital", "code", "unit", "price"):
             result[region_id][(h, c, u)] = p
         return result
 
     before, after = prices(earlier), prices(later)
+    in_both = {region.pk for region in readable_regions(user, earlier)}
     changes = []
-    for region in _regions(later.healthcare_region):
+    for region in readable_regions(user, later):
+        if region.pk not in in_both:
+            continue
         a, b = before.get(region.pk, {}), after.get(region.pk, {})
         common = a.keys() & b.keys()
         changes.append(RegionChange(
@@ -332,8 +387,8 @@ def region_changes(earlier: PriceList, later: PriceList) -> list[RegionChange]:
     return changes
 
 
-def codes_of(healthcare_region: HealthcareRegion, user, limit: int = 200) -> list[tuple[str, str]]:
-    lists = price_lists_visible(user, healthcare_region)
-    return list(PriceItem.objects.filter(price_list__in=lists).values_list("code", "description")
+def codes_of(user, healthcare_region: HealthcareRegion, limit: int = 200) -> list[tuple[str, str]]:
+    """The codes of the lines the user may read (lines_visible), for the comparison's list."""
+    return list(lines_visible(user, healthcare_region).values_list("code", "description")
                 .order_by("code").distinct("code")[:limit])
 

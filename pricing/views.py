@@ -68,25 +68,21 @@ def price_list_create(request, hr):
 def price_list_detail(request, hr, year):
     healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
-    statuses = selectors.region_statuses(price_list)
-    readable = [s.region for s in statuses
-                if price_list.is_public
-                or selectors.reads_region_draft(request.user, healthcare_region, s.region)]
+    readable = selectors.readable_regions(request.user, price_list)
     category = request.GET.get("kategori", "")
     if category not in Category.values:
         category = ""
     region_code = request.GET.get("region", "")
     region = next((r for r in readable if r.scb_code == region_code), None)
-    items = selectors.items_of(price_list, region=region, category=category).filter(
-        region__in=readable)
+    items = selectors.items_for_user(request.user, price_list, region=region, category=category)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("sida"))
     can_manage = selectors.can_manage(request.user, healthcare_region)
     my_regions = {r.pk for r in selectors.submit_regions(request.user, healthcare_region)}
     return render(request, "pricing/price_list_detail.html", {
         "healthcare_region": healthcare_region,
         "price_list": price_list,
-        "statuses": statuses if selectors.reads_unpublished(request.user, healthcare_region)
-        else [],
+        "statuses": selectors.region_statuses(request.user, price_list)
+        if selectors.reads_unpublished(request.user, healthcare_region) else [],
         "readable_ids": {r.pk for r in readable},
         "my_region_ids": my_regions,
         "page": page,
@@ -124,7 +120,7 @@ def region_lines(request, hr, year, scb):
     healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     region = selectors.region_for_user(request.user, price_list, scb)
-    items = selectors.items_of(price_list, region=region)
+    items = selectors.items_for_user(request.user, price_list, region=region)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("sida"))
     sees_drafts = selectors.reads_region_draft(request.user, healthcare_region, region)
     return render(request, "pricing/region_lines.html", {
@@ -228,12 +224,7 @@ def export(request, hr, year, fmt):
     """The list as XLSX or CSV, or JSON (open data), with the lines the user may read."""
     healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
-    items = selectors.items_of(price_list)
-    if not price_list.is_public:
-        readable = [r for r in selectors._regions(healthcare_region)
-                    if selectors.reads_region_draft(request.user, healthcare_region, r)]
-        items = items.filter(region__in=readable)
-    items = items.iterator(chunk_size=5000)
+    items = selectors.items_for_user(request.user, price_list).iterator(chunk_size=5000)
     name = f"prislista-{healthcare_region.slug}-{price_list.year}.{fmt}"
     if fmt == "csv":
         return _download(spreadsheets.export_csv(items), name, fmt)
@@ -328,10 +319,10 @@ def compare(request, hr):
         except ValueError:
             year_from, year_to = years[-2], years[-1]
         if year_from in lists and year_to in lists and year_from != year_to:
-            changes = selectors.region_changes(lists[year_from], lists[year_to])
+            changes = selectors.region_changes(request.user, lists[year_from], lists[year_to])
     return render(request, "pricing/compare.html", {
         "healthcare_region": healthcare_region, "code": code, "comparison": comparison,
-        "chart": chart, "codes": selectors.codes_of(healthcare_region, request.user),
+        "chart": chart, "codes": selectors.codes_of(request.user, healthcare_region),
         "years": years, "year_from": year_from, "year_to": year_to, "changes": changes,
     })
 
