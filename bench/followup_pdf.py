@@ -59,11 +59,12 @@ def main() -> None:
     django.setup()
     from django.db import transaction
 
+    from documents import jobs as document_jobs
+    from documents import registry as document_registry
     from plans import followup_selectors
     from plans.followup_services import PDF_KIND
     from plans.models import FollowUpReport
     from plans.pdf import followup_report_html
-    from samverkan import documents
     from samverkan.celery import app
 
     app.control.purge()
@@ -76,7 +77,7 @@ def main() -> None:
         def through_celery() -> float:
             start = time.perf_counter()
             with transaction.atomic():
-                document = documents.document_request(actor=None, subject=report, kind=PDF_KIND)
+                document = document_jobs.document_request(actor=None, subject=report, kind=PDF_KIND)
             return wait_for_document(document) - start
 
         html = followup_report_html(report, followup_selectors.report_contents(
@@ -84,7 +85,7 @@ def main() -> None:
 
         def bare() -> float:
             start = time.perf_counter()
-            documents.html_to_pdf(html)
+            document_registry.html_to_pdf(html)
             return time.perf_counter() - start
 
         through_celery()

@@ -134,7 +134,7 @@ def naive_html(price_list) -> str:
 
 def timeline(document) -> str:
     """When the job started, its parts were done and it was stored, from the database."""
-    from samverkan.models import DocumentPart
+    from documents.models import DocumentPart
 
     rendered = sorted(DocumentPart.objects.filter(sha256__in=document.parts)
                       .values_list("rendered_at", flat=True))
@@ -159,10 +159,11 @@ def main() -> None:
     django.setup()
     from django.db import connection, transaction
 
+    from documents import jobs as document_jobs
+    from documents import registry as document_registry
+    from documents.models import DocumentPart
     from pricing.documents import PDF_KIND
-    from samverkan import documents
     from samverkan.celery import app
-    from samverkan.models import DocumentPart
 
     app.control.purge()
     worker, nodename = start_worker(ENV, MEDIA_ROOT, concurrency=args.workers)
@@ -174,18 +175,18 @@ def main() -> None:
         def compile_once(price_list) -> tuple[float, object]:
             start = time.perf_counter()
             with transaction.atomic():
-                document = documents.document_request(actor=None, subject=price_list,
+                document = document_jobs.document_request(actor=None, subject=price_list,
                                                       kind=PDF_KIND)
             return wait_for_document(document) - start, document
 
         compile_once(warm_up)
         html = naive_html(big)
-        documents.html_to_pdf("<html lang='sv'><title>x</title><p>x</p></html>")  # imports
+        document_registry.html_to_pdf("<html lang='sv'><title>x</title><p>x</p></html>")  # imports
 
         naive, first, changed = [], [], []
         for run in range(args.runs):
             start = time.perf_counter()
-            naive_pdf = documents.html_to_pdf(html)
+            naive_pdf = document_registry.html_to_pdf(html)
             naive.append(time.perf_counter() - start)
 
             DocumentPart.objects.all().delete()  # nothing rendered before

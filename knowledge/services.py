@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.editing import ConcurrentEditError, history_context, lock_unchanged
 from knowledge.models import (
     Goal,
     GroupKind,
@@ -28,7 +29,6 @@ from knowledge.models import (
 )
 from knowledge.richtext import sanitize_html
 from regions.models import HealthcareRegion, Person, Region, User
-from samverkan.editing import ConcurrentEditError, history_context, lock_unchanged
 
 __all__ = ["ConcurrentEditError"]
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.editing import form_data, save_form
 from knowledge import charts, imports, selectors, services
 from knowledge.forms import (
     CouncilForm,
@@ -34,7 +35,6 @@ from regions import services as region_services
 from regions.forms import MembershipEndForm
 from regions.rotation import rotation_plan
 from regions.selectors import healthcare_region_for_request
-from samverkan.editing import form_data, save_form
 
 FORM_PAGE = "regions/form_page.html"
 

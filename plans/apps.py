@@ -12,4 +12,4 @@ class PlansConfig(AppConfig):
 
         cache.connect_signals()
         register_search_source(search.plan_search)
-        pdf.register()  # PDF renderers of plans and återrapporter (samverkan.documents)
+        pdf.register()  # PDF renderers of plans and återrapporter (documents.registry)

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.editing import history_context, lock_unchanged
+from documents import jobs as document_jobs
 from plans.models import (
     Activity,
     ActivityFollowUp,
@@ -25,8 +27,6 @@ from plans.models import (
 from plans.richtext import sanitise
 from regions import services as region_services
 from regions.models import Decision, Meeting, User
-from samverkan import documents
-from samverkan.editing import history_context, lock_unchanged
 
 PDF_KIND = "plans.followup_report"
 
@@ -185,12 +185,12 @@ def report_decide(*, actor: User | None, report: FollowUpReport, meeting: Meetin
         current.state = ReportState.DECIDED
         _save(current)
     if render_now:
-        documents.document_render_now(actor=actor, subject=current, kind=PDF_KIND, snapshot=True)
+        document_jobs.document_render_now(actor=actor, subject=current, kind=PDF_KIND, snapshot=True)
     else:
-        documents.document_request(actor=actor, subject=current, kind=PDF_KIND, snapshot=True)
+        document_jobs.document_request(actor=actor, subject=current, kind=PDF_KIND, snapshot=True)
     return current
 
 
 def report_pdf_request(*, actor: User | None, report: FollowUpReport):
     """Queue a PDF of the återrapport as it reads now."""
-    return documents.document_request(actor=actor, subject=report, kind=PDF_KIND)
+    return document_jobs.document_request(actor=actor, subject=report, kind=PDF_KIND)

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.editing import form_data, save_form
+from documents.views import documents_context, status_context
 from plans import followup_selectors as selectors
 from plans import followup_services as services
 from plans.followup_forms import (
@@ -26,8 +28,6 @@ from plans.followup_forms import (
 from plans.history import history_page
 from plans.models import ReportState
 from regions.selectors import healthcare_region_for_request
-from samverkan.document_views import documents_context, status_context
-from samverkan.editing import form_data, save_form
 
 CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
              "visas nedan och din text finns kvar i formuläret. Spara igen för att ersätta den.")

@@ -1,6 +1,6 @@
 """PDF renderers of plans' documents: pure functions, objects in, (filename, bytes) out.
 
-The document pipeline (samverkan.documents) calls the registered wrappers in a worker
+The document pipeline (documents.registry) calls the registered wrappers in a worker
 and stores what they return. The HTML is a Django template laid out like the source
 documents (plans/pdf/base.html): the "Upprättare / Datum" block and page numbers as
 "6 (8)" on every page, headings that become the PDF's bookmarks, real tables.
@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from documents.registry import html_to_pdf
 from plans import followup_selectors, selectors
 from plans.models import (
     ActivityPlan,
@@ -22,7 +23,6 @@ from plans.models import (
     PlanSection,
 )
 from regions.models import Body, Decision, HealthcareRegion
-from samverkan.documents import html_to_pdf
 
 FOLLOWUP_TEMPLATE = "plans/followup/pdf.html"
 OPERATIONAL_PLAN_TEMPLATE = "plans/pdf/operational_plan.html"
@@ -170,9 +170,9 @@ def _plan_document_changed(sender, document, **kwargs):
 
 
 def register() -> None:
+    from documents.registry import document_changed, register_renderer
     from plans.followup_services import PDF_KIND
     from plans.services import PLAN_PDF_KINDS
-    from samverkan.documents import document_changed, register_renderer
 
     register_renderer(PDF_KIND, followup_report_document, access=followup_selectors.report_access,
                       label="PDF")

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.editing import ConcurrentEditError, history_context, lock_unchanged
+from documents import jobs as document_jobs
 from plans import cache as plan_cache
 from plans.models import (
     Activity,
@@ -31,8 +33,6 @@ from plans.models import (
 from plans.richtext import sanitise, sanitise_inline
 from regions import services as region_services
 from regions.models import Body, Meeting, Region, User
-from samverkan import documents
-from samverkan.editing import ConcurrentEditError, history_context, lock_unchanged
 
 __all__ = ["ConcurrentEditError"]
 
@@ -386,7 +386,7 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
             pk=current.previous_version_id, state=PlanState.DECIDED
         ).update(state=PlanState.ARCHIVED):
             plan_cache.changed()
-        documents.document_request(actor=actor, subject=current, kind=plan_pdf_kind(current),
+        document_jobs.document_request(actor=actor, subject=current, kind=plan_pdf_kind(current),
                                    snapshot=True)
         return current
 
@@ -398,7 +398,7 @@ def plan_pdf_kind(plan) -> str:
 def plan_pdf_request(*, actor: User | None, plan):
     """Queue a PDF of the plan as it reads now ("Skapa PDF"). Bytes equal to an earlier
     version's reuse its file; the snapshot made at the decision never changes."""
-    return documents.document_request(actor=actor, subject=plan, kind=plan_pdf_kind(plan))
+    return document_jobs.document_request(actor=actor, subject=plan, kind=plan_pdf_kind(plan))
 
 
 def plan_decisions_link(*, actor: User | None = None) -> int:

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.editing import form_data, save_form
+from documents.views import documents_context, status_context
 from plans import cache as plan_cache
 from plans import selectors, services, spreadsheets
 from plans.diff import activity_plan_diff, operational_plan_diff
@@ -45,8 +47,6 @@ from regions.selectors import (
     can_view_internal,
     healthcare_region_for_request,
 )
-from samverkan.document_views import documents_context, status_context
-from samverkan.editing import form_data, save_form
 
 OP = OperationalPlan
 AP = ActivityPlan

@@ -1,11 +1,11 @@
 """The compiled prislista: a tagged PDF in parts, and the XLSX and CSV, through the
-shared document pipeline (samverkan.documents).
+shared document pipeline (documents.registry).
 
 The PDF is grouped region → sjukhus → kategori, one table per kategori with the
 klinik or verksamhet in its first column. Each sjukhus is a part of its own (a large
 one is split into parts of at most PART_LINES lines), so the parts render in
 parallel on every free worker, and a recompile renders again only the sjukhus whose
-lines changed (samverkan.document_parts). The front part, rendered last, holds the
+lines changed (documents.parts). The front part, rendered last, holds the
 title page with "Upprättare / Datum", the decision and the table of contents.
 """
 
@@ -17,9 +17,9 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from documents.registry import PartSource, TocEntry
 from pricing import selectors, spreadsheets
 from pricing.models import Category, PriceItem, PriceList, Unit
-from samverkan.document_parts import PartSource, TocEntry
 
 PDF_KIND = "price_list_pdf"
 XLSX_KIND = "price_list_xlsx"
@@ -160,7 +160,7 @@ def access(user, price_list: PriceList, *, change: bool = False) -> None:
 
 
 def register() -> None:
-    from samverkan.documents import register_parted_renderer, register_renderer
+    from documents.registry import register_parted_renderer, register_renderer
 
     register_parted_renderer(
         PDF_KIND, parts=part_sources, front=front_html, page_numbers=page_numbers_html,

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.editing import history_context
 from pricing import imports
 from pricing.imports import PriceLine, UploadRejected
 from pricing.models import (
@@ -34,7 +35,6 @@ from pricing.models import (
     PriceSubmission,
 )
 from regions.models import Decision, HealthcareRegion, Region, User
-from samverkan.editing import history_context
 
 State = PriceList.State
 
@@ -111,15 +111,15 @@ def price_list_compile(*, actor: User | None, price_list: PriceList, snapshot: b
     """Queue the compiled list: a tagged PDF (rendered in parts on every free worker)
     and the XLSX and CSV. Queued after the commit; `render_now` renders here instead
     (demo data)."""
+    from documents import jobs as document_jobs
     from pricing.documents import KINDS
-    from samverkan import documents
 
     if price_list.state not in (State.CLOSED, State.COMPILED, State.DECIDED):
         raise ValidationError(_("Prislistan kan sammanställas först när insamlingen är stängd."))
     if price_list.state == State.DECIDED and not snapshot:
         raise ValidationError(_("En beslutad prislista sammanställs inte igen: den beslutade "
                                 "versionen gäller."))
-    make = documents.document_render_now if render_now else documents.document_request
+    make = document_jobs.document_render_now if render_now else document_jobs.document_request
     return [make(actor=actor, subject=price_list, kind=kind, snapshot=snapshot) for kind in KINDS]
 
 

@@ -7,9 +7,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from core.mail import send_email
 from pricing import selectors
 from pricing.models import PriceList
-from samverkan.tasks import send_email
 
 REMIND_DAYS_BEFORE = (7, 1)
 

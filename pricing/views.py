@@ -15,6 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.editing import form_data, save_form
+from documents import registry as document_registry
+from documents import selectors as document_selectors
+from documents.views import status_context
 from pricing import charts, documents, imports, selectors, services, spreadsheets
 from pricing.forms import (
     ApiTokenForm,
@@ -25,9 +29,6 @@ from pricing.forms import (
 )
 from pricing.models import ApiToken, Category, PriceList, PriceSubmission
 from regions.selectors import healthcare_region_for_request
-from samverkan import documents as pipeline
-from samverkan.document_views import status_context
-from samverkan.editing import form_data, save_form
 
 PAGE_SIZE = 200
 
@@ -108,10 +109,10 @@ def _documents(request, price_list: PriceList) -> list[dict]:
         return []
     shown = []
     for kind in documents.KINDS:
-        latest, versions = pipeline.document_overview(price_list, kind)
+        latest, versions = document_selectors.document_overview(price_list, kind)
         if latest is not None:
             shown.append({"status": status_context(request, latest), "versions": versions,
-                          "label": pipeline.label_of(kind), "kind": kind})
+                          "label": document_registry.label_of(kind), "kind": kind})
     return shown
 
 

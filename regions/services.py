@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from core.editing import ConcurrentEditError, history_context, lock_unchanged
 from regions.models import (
     AgendaItem,
     Body,
@@ -28,7 +29,6 @@ from regions.models import (
     User,
 )
 from regions.roles import HEALTHCARE_REGION, ROLE_SPECS
-from samverkan.editing import ConcurrentEditError, history_context, lock_unchanged
 
 __all__ = ["ConcurrentEditError"]
 

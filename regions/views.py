@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.editing import form_data, save_form
 from regions import selectors, services
 from regions.forms import (
     AgendaItemForm,
@@ -26,7 +27,6 @@ from regions.forms import (
 from regions.history import governance_history
 from regions.models import Body
 from regions.rotation import leadership_rotation_propose
-from samverkan.editing import form_data, save_form
 
 
 def _can_manage(request, healthcare_region) -> bool:

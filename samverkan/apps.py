@@ -9,6 +9,6 @@ class SamverkanConfig(AppConfig):
     verbose_name = "Samverkansportalen"
 
     def ready(self):
-        # Apps register their renderers from their own ready(); these are extra ones.
+        # Apps register their document renderers from their own ready(); these are extra ones.
         for module in getattr(settings, "DOCUMENT_RENDERER_MODULES", []):
             import_module(module)

@@ -11,8 +11,9 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.mail import send_email
+from core.queueing import enqueue_on_commit
 from regions import user_cache
-from samverkan.tasks import enqueue_on_commit, send_email
 
 
 class PortalModelBackend(ModelBackend):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "import_export",
     "samverkan",
+    "documents",
     "regions",
     "knowledge",
     "plans",
@@ -196,12 +197,12 @@ CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_QUEUE", "samverkan")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
-# Modules that register document renderers besides the apps' own (see samverkan.documents).
+# Modules that register document renderers besides the apps' own (see documents.registry).
 DOCUMENT_RENDERER_MODULES: list[str] = []
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "samverkan.tasks.beat_heartbeat", "schedule": 60.0},
     # Document jobs whose worker died mid-render go back in the queue.
-    "documents-requeue-stale": {"task": "samverkan.tasks.documents_requeue_stale",
+    "documents-requeue-stale": {"task": "documents.jobs.documents_requeue_stale_task",
                                 "schedule": 300.0},
     # Price contacts of regions that have not submitted: 7 days and 1 day before the deadline.
     "price-collection-reminders": {"task": "pricing.tasks.price_collection_reminders",

@@ -27,7 +27,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # Renderers the document pipeline's tests use (a plain one, a broken template, a flaky disk).
-DOCUMENT_RENDERER_MODULES = ["tests.samverkan.document_renderers"]
+DOCUMENT_RENDERER_MODULES = ["tests.documents.renderers"]
 
 # Parallel test workers (pytest -n) each have a test database of their own, so each gets
 # a cache of its own too: sessions, users and permissions are cached by id, and every

@@ -26,7 +26,7 @@ urlpatterns = [
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
     path("konto/", include(account_patterns)),
     path("admin/", admin.site.urls),
-    path("dokument/", include("samverkan.document_urls")),
+    path("dokument/", include("documents.urls")),
     path("<slug:hr>/planering/", include("plans.urls")),
     path("<slug:hr>/kunskapsstyrning/", include("knowledge.urls")),
     path("<slug:hr>/prislistor/", include("pricing.urls")),

@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.mail import send_email
+from core.queueing import enqueue_on_commit
 from regions.selectors import healthcare_regions_for_user, healthcare_regions_with_regions
 from samverkan.forms import AccessibilityReportForm
-from samverkan.tasks import enqueue_on_commit, send_email
 
 
 def start(request):

@@ -13,9 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from documents.models import DocumentState, GeneratedDocument
 from plans.models import PlanState
 from plans.services import plan_pdf_kind
-from samverkan.models import DocumentState, GeneratedDocument
 from tests.factories import DecisionFactory
 from tests.permission_columns import INSIDERS, INSIDERS_LOGIN, KANSLI_ON_HIDDEN, KANSLI_ONLY, PUBLIC
 from tests.permission_columns import write as _write

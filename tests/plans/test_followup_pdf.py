@@ -10,10 +10,10 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from documents import selectors as document_selectors
+from documents.models import DocumentState
 from plans.followup_services import PDF_KIND
 from plans.models import Activity, FollowUpReport, ReportState
-from samverkan import documents
-from samverkan.models import DocumentState
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def pdf(db):
                  verbosity=0)
     call_command("load_demo_followup", verbosity=0)
     report = FollowUpReport.objects.get()
-    document = documents.documents_of(report, PDF_KIND).get()
+    document = document_selectors.documents_of(report, PDF_KIND).get()
     return report, document
 
 

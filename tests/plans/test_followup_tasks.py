@@ -6,9 +6,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from documents import selectors as document_selectors
+from documents.models import DocumentState
 from plans import followup_services as services
-from samverkan import documents
-from samverkan.models import DocumentState
 from tests.fixtures_celery import wait_done
 from tests.plans.factories import ActivityFactory
 
@@ -31,7 +31,7 @@ def test_the_kansli_requests_a_pdf_and_the_page_polls_until_it_is_there(
         client.post(reverse("plans:followup_pdf", kwargs={"hr": "mellansverige", "pk": report.pk}))
         html = client.get(page).content.decode()
         assert "Köad" in html and 'hx-trigger="every 2s"' in html
-    document = wait_done(documents.latest_document(report, services.PDF_KIND))
+    document = wait_done(document_selectors.latest_document(report, services.PDF_KIND))
     assert document.state == DocumentState.DONE, document.reason
     status = client.get(reverse("documents:status", kwargs={"pk": document.pk})).content.decode()
     assert "every 2s" not in status and "Ladda ned" in status
@@ -53,13 +53,13 @@ def test_edits_make_new_versions_and_the_decided_snapshot_never_changes(
 
     services.report_send_to_board(actor=kansli, report=report)
     services.report_decide(actor=kansli, report=report, meeting=published_meeting)
-    snapshot = wait_done(documents.latest_document(report, services.PDF_KIND))
+    snapshot = wait_done(document_selectors.latest_document(report, services.PDF_KIND))
     assert snapshot.is_snapshot and snapshot.state == DocumentState.DONE
     frozen = default_storage.open(snapshot.file.name).read()
 
     later = wait_done(services.report_pdf_request(actor=kansli, report=report))
     assert later.sha256 == snapshot.sha256
     assert default_storage.open(snapshot.file.name).read() == frozen
-    versions = documents.stored_versions(report, services.PDF_KIND)
+    versions = document_selectors.stored_versions(report, services.PDF_KIND)
     assert [v.sha256 for v in versions] == [first.sha256, edited.sha256, snapshot.sha256]
     assert [v.is_snapshot for v in versions] == [False, False, True]

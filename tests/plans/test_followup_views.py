@@ -5,12 +5,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from documents import jobs as document_jobs
+from documents import registry as document_registry
+from documents import selectors as document_selectors
+from documents.models import DocumentState
 from knowledge.models import GroupRole
 from plans import followup_services as services
 from plans.models import FollowUpStatus, ReportState
 from regions.models import Person
-from samverkan import documents
-from samverkan.models import DocumentState
 from tests.knowledge.factories import GroupMembershipFactory, RegionalGroupFactory
 from tests.plans.factories import ActivityFactory, FocusAreaFactory
 
@@ -141,7 +143,7 @@ def test_the_decision_freezes_the_report_and_makes_it_public(
     assert report.state == ReportState.DECIDED
     assert report.decision.subject == report
     assert report.decision.text == "Återrapporten läggs till handlingarna."
-    snapshot = documents.latest_document(report, services.PDF_KIND)
+    snapshot = document_selectors.latest_document(report, services.PDF_KIND)
     assert snapshot.is_snapshot and snapshot.state == DocumentState.QUEUED
 
     assert client.get(url("followup_update", report)).status_code == 403
@@ -159,10 +161,10 @@ def test_the_page_says_why_the_pdf_failed(client, report, kansli, monkeypatch):
     def broken(_report):
         raise TemplateSyntaxError("Invalid block tag on line 3: 'endfor'")
 
-    renderer = documents.renderer_for(services.PDF_KIND)
-    monkeypatch.setitem(documents._RENDERERS, services.PDF_KIND,
-                        documents.Renderer(services.PDF_KIND, broken, renderer.access))
-    document = documents.document_render_now(actor=kansli, subject=report,
+    renderer = document_registry.renderer_for(services.PDF_KIND)
+    monkeypatch.setitem(document_registry._RENDERERS, services.PDF_KIND,
+                        document_registry.Renderer(services.PDF_KIND, broken, renderer.access))
+    document = document_jobs.document_render_now(actor=kansli, subject=report,
                                              kind=services.PDF_KIND)
     assert document.state == DocumentState.FAILED
     client.force_login(kansli)

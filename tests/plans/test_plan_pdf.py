@@ -10,11 +10,12 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils.html import strip_tags
 
+from documents import jobs as document_jobs
+from documents import selectors as document_selectors
+from documents.models import DocumentState
 from plans import pdf as plan_pdf
 from plans.models import Activity, ActivityPlan, OperationalPlan, PlanGoal
 from plans.services import PLAN_PDF_KINDS
-from samverkan import documents
-from samverkan.models import DocumentState
 from tests.plans.test_followup_pdf import BODY_TOP_PT, _inflate, normalise, pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def _file(document, tmp_path):
 
 
 def _snapshot(plan, tmp_path):
-    document = documents.documents_of(plan, PLAN_PDF_KINDS[type(plan)]).get()
+    document = document_selectors.documents_of(plan, PLAN_PDF_KINDS[type(plan)]).get()
     assert document.is_snapshot
     return _file(document, tmp_path)
 
@@ -48,13 +49,13 @@ def _pages(path) -> int:
 
 def test_load_demo_renders_the_pdf_of_every_decided_plan_as_its_snapshot(demo):
     for plan in OperationalPlan.objects.filter(state="beslutad"):
-        document = documents.latest_document(plan, PLAN_PDF_KINDS[OperationalPlan])
+        document = document_selectors.latest_document(plan, PLAN_PDF_KINDS[OperationalPlan])
         assert document.state == DocumentState.DONE and document.is_snapshot, plan
-    [version] = documents.stored_versions(OperationalPlan.objects.get(pk=1),
+    [version] = document_selectors.stored_versions(OperationalPlan.objects.get(pk=1),
                                           PLAN_PDF_KINDS[OperationalPlan])
     assert version.filename == "verksamhetsplan-mellansverige-2021-2024-v1.pdf"
     call_command("load_demo_plans", verbosity=0)  # again: nothing new
-    assert documents.documents_of(OperationalPlan.objects.get(pk=1)).count() == 1
+    assert document_selectors.documents_of(OperationalPlan.objects.get(pk=1)).count() == 1
 
 
 def test_seed_000s_verksamhetsplan_holds_every_section_heading_and_goal(demo, tmp_path):
@@ -97,7 +98,7 @@ def test_södras_agreement_text_is_quoted_and_the_plans_own_text_set_in_italics(
 def test_the_aktivitetsplan_pdf_has_every_activity_in_a_table_and_under_its_focus_area(
         demo, tmp_path):
     plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
-    path = _file(documents.document_render_now(actor=None, subject=plan,
+    path = _file(document_jobs.document_render_now(actor=None, subject=plan,
                                                kind=PLAN_PDF_KINDS[ActivityPlan]), tmp_path)
     # A table cell breaks "samverkansorgan/grupper" after the slash.
     text = re.sub(r"/ ", "/", normalise(pdftotext(path)))
@@ -117,7 +118,7 @@ def test_the_plan_pdfs_are_tagged_titled_bookmarked_and_in_swedish(demo, tmp_pat
         path = _snapshot(plan, tmp_path)
     else:
         plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
-        path = _file(documents.document_render_now(
+        path = _file(document_jobs.document_render_now(
             actor=None, subject=plan, kind=PLAN_PDF_KINDS[ActivityPlan]), tmp_path)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
                           check=True).stdout

@@ -8,10 +8,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 
+from documents import selectors as document_selectors
+from documents.models import DocumentState, GeneratedDocument
 from plans import services
 from plans.models import PlanState
-from samverkan import documents
-from samverkan.models import DocumentState, GeneratedDocument
 from tests.plans.test_followup_tasks import wait_done
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,7 +30,7 @@ def test_the_decision_queues_the_frozen_snapshot_and_anonymous_visitors_download
         client, celery_worker, review_plan, kansli, published_meeting):
     plan = services.plan_decide(actor=kansli, plan=review_plan, meeting=published_meeting,
                                 paragraph=53)
-    snapshot = wait_done(documents.latest_document(plan, "plans.activity_plan"))
+    snapshot = wait_done(document_selectors.latest_document(plan, "plans.activity_plan"))
     assert snapshot.state == DocumentState.DONE and snapshot.is_snapshot, snapshot.reason
     assert snapshot.requested_by == kansli
 
@@ -50,7 +50,7 @@ def test_the_kansli_makes_a_pdf_and_the_page_polls_until_it_is_there(
         assert response["Location"].endswith("#dokument")
         html = client.get(draft_plan.get_absolute_url()).content.decode()
         assert "Köad" in html and 'hx-trigger="every 2s"' in html and "Skapa PDF" in html
-    document = wait_done(documents.latest_document(draft_plan, "plans.activity_plan"))
+    document = wait_done(document_selectors.latest_document(draft_plan, "plans.activity_plan"))
     assert document.state == DocumentState.DONE and not document.is_snapshot, document.reason
     status = client.get(reverse("documents:status", kwargs={"pk": document.pk})).content.decode()
     assert "every 2s" not in status and "Ladda ned aktivitetsplan-mellansverige-" in status
@@ -64,7 +64,7 @@ def test_a_decided_plans_later_pdf_reuses_the_snapshots_file(
     again = wait_done(services.plan_pdf_request(actor=kansli, plan=operational_plan))
     assert first.state == DocumentState.DONE, first.reason
     assert (again.sha256, again.file.name) == (first.sha256, first.file.name)
-    assert len(documents.stored_versions(operational_plan, "plans.operational_plan")) == 1
+    assert len(document_selectors.stored_versions(operational_plan, "plans.operational_plan")) == 1
 
 
 def test_nothing_is_queued_before_the_decision_commits(

@@ -4,9 +4,9 @@ cached page, which must not keep showing a job as köad once it is done."""
 import pytest
 from django.urls import reverse
 
+from documents import jobs as document_jobs
+from documents.models import DocumentState
 from plans import services
-from samverkan import documents
-from samverkan.models import DocumentState
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_the_cached_anonymous_page_shows_the_pdf_once_the_worker_is_done(
     assert "Köad" in client.get(operational_plan.get_absolute_url()).content.decode()
     assert "Köad" in client.get(operational_plan.get_absolute_url()).content.decode()  # cached
     with django_capture_on_commit_callbacks(execute=True):
-        documents.document_render(document_id=document.pk)  # what the worker runs
+        document_jobs.document_render(document_id=document.pk)  # what the worker runs
     document.refresh_from_db()
     assert document.state == DocumentState.DONE, document.reason
     page = client.get(operational_plan.get_absolute_url()).content.decode()

@@ -9,9 +9,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from documents.models import DocumentState, GeneratedDocument
 from pricing import services
 from pricing.documents import PDF_KIND
-from samverkan.models import DocumentState, GeneratedDocument
 from tests.permission_columns import PUBLIC, write
 from tests.pricing.factories import csv_bytes, make_decided_list, make_open_list
 

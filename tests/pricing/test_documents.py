@@ -13,11 +13,12 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from documents import jobs as document_jobs
+from documents import selectors as document_selectors
+from documents.models import DocumentPart, DocumentState, GeneratedDocument
 from pricing import documents as price_documents
 from pricing import services
 from pricing.models import PriceList
-from samverkan import documents
-from samverkan.models import DocumentPart, DocumentState, GeneratedDocument
 from tests.factories import DecisionFactory
 from tests.fixtures_celery import wait_done
 from tests.pdf_structure import element_kinds, outline, structure_problems
@@ -205,7 +206,7 @@ def test_the_page_shows_how_many_parts_are_done_while_it_renders(
         mellansverige, uppsala, dalarna, client, kansli):
     price_list = make_closed_list(mellansverige, uppsala, dalarna)
     # Not a transactional test: the job is never handed to a worker.
-    document = documents.document_request(actor=None, subject=price_list,
+    document = document_jobs.document_request(actor=None, subject=price_list,
                                           kind=price_documents.PDF_KIND)
     GeneratedDocument.objects.filter(pk=document.pk).update(
         state=DocumentState.RUNNING, parts=["a", "b", "c", "a"], parts_done=1,
@@ -238,7 +239,7 @@ def test_the_kansli_compiles_through_the_worker_and_the_decided_version_is_froze
     client.force_login(kansli)
     transition = reverse("pricing:transition", kwargs={"hr": "mellansverige", "year": 2026})
     client.post(transition, {"state": "sammanstalld"})
-    compiled = {kind: wait_done(documents.latest_document(price_list, kind))
+    compiled = {kind: wait_done(document_selectors.latest_document(price_list, kind))
                 for kind in price_documents.KINDS}
     assert all(d.state == DocumentState.DONE for d in compiled.values()), \
         [d.reason for d in compiled.values()]
@@ -255,7 +256,7 @@ def test_the_kansli_compiles_through_the_worker_and_the_decided_version_is_froze
     client.force_login(kansli)
     decision = DecisionFactory(meeting=published_meeting, title="Sjukvårdsregional prislista 2026")
     client.post(transition, {"state": "beslutad", "decision": decision.pk})
-    decided = wait_done(documents.latest_document(price_list, price_documents.PDF_KIND))
+    decided = wait_done(document_selectors.latest_document(price_list, price_documents.PDF_KIND))
     assert decided.state == DocumentState.DONE and decided.is_snapshot
     assert DocumentPart.objects.count() == parts_after_compile  # only the front page changed
     assert "Fastställd av" in pdftotext(read(decided))
@@ -269,7 +270,7 @@ def test_the_kansli_compiles_through_the_worker_and_the_decided_version_is_froze
     assert hashlib.sha256(body).hexdigest() == decided.sha256 == response["X-Checksum-SHA256"]
     page = client.get(price_list.get_absolute_url()).content.decode()
     assert decided.sha256 in page and "Ja, fryst vid beslutet" in page
-    xlsx = documents.latest_document(price_list, price_documents.XLSX_KIND)
+    xlsx = document_selectors.latest_document(price_list, price_documents.XLSX_KIND)
     response = client.get(reverse("documents:download", kwargs={"pk": wait_done(xlsx).pk}))
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

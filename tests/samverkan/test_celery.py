@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import transaction
 from kombu.exceptions import EncodeError
 
+from core.mail import send_email
+from core.queueing import enqueue_on_commit
 from samverkan.celery import app
-from samverkan.tasks import enqueue_on_commit, send_email
 from tests.factories import UserFactory
 
 

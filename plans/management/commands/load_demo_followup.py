@@ -8,11 +8,12 @@ PDF here, without the queue, so that the demo has it even with no worker running
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from documents import jobs as document_jobs
+from documents import selectors as document_selectors
+from documents.models import DocumentState
 from plans import followup_services
 from plans.models import FollowUpReport
 from regions import services as region_services
-from samverkan import documents
-from samverkan.models import DocumentState
 
 
 class Command(BaseCommand):
@@ -25,10 +26,10 @@ class Command(BaseCommand):
             if report.decision.subject_id is None:
                 region_services.decision_update(actor=None, decision=report.decision,
                                                 fields={"subject": report})
-            done = documents.documents_of(report, followup_services.PDF_KIND).filter(
+            done = document_selectors.documents_of(report, followup_services.PDF_KIND).filter(
                 state=DocumentState.DONE, is_snapshot=True)
             if not done.exists():
-                document = documents.document_render_now(
+                document = document_jobs.document_render_now(
                     actor=None, subject=report, kind=followup_services.PDF_KIND, snapshot=True)
                 if options["verbosity"] > 1:
                     self.stdout.write(f"{report}: {document.get_state_display()} "

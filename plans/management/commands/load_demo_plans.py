@@ -8,10 +8,11 @@ worker running; a plan that has its snapshot already is left as it is.
 
 from django.core.management.base import BaseCommand
 
+from documents import jobs as document_jobs
+from documents import selectors as document_selectors
+from documents.models import DocumentState
 from plans import services
 from plans.models import ActivityPlan, OperationalPlan, PlanState
-from samverkan import documents
-from samverkan.models import DocumentState
 
 
 class Command(BaseCommand):
@@ -24,10 +25,10 @@ class Command(BaseCommand):
         for model in (OperationalPlan, ActivityPlan):
             for plan in model.objects.filter(state=PlanState.DECIDED):
                 kind = services.plan_pdf_kind(plan)
-                if documents.documents_of(plan, kind).filter(
+                if document_selectors.documents_of(plan, kind).filter(
                         state=DocumentState.DONE, is_snapshot=True).exists():
                     continue
-                document = documents.document_render_now(actor=None, subject=plan, kind=kind,
+                document = document_jobs.document_render_now(actor=None, subject=plan, kind=kind,
                                                          snapshot=True)
                 if options["verbosity"] > 1:
                     self.stdout.write(f"{plan}: {document.get_state_display()} "

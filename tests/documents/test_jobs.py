@@ -12,8 +12,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from samverkan import documents
-from samverkan.models import DocumentState, GeneratedDocument
+from documents import jobs as document_jobs
+from documents import selectors as document_selectors
+from documents.models import DocumentState, GeneratedDocument
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +43,7 @@ def subject(db):
 
 
 def test_the_worker_renders_a_tagged_pdf_and_stores_it_with_its_checksum(celery_worker, subject):
-    document = wait_for(documents.document_request(actor=subject, subject=subject,
+    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
                                                    kind="test.plain"))
 
     assert document.state == DocumentState.DONE, document.reason
@@ -60,7 +61,7 @@ def test_nothing_is_queued_before_the_commit(celery_worker_process, broker, subj
     with celery_worker_process.paused():
         broker.delete(queue)
         with transaction.atomic():
-            document = documents.document_request(actor=subject, subject=subject,
+            document = document_jobs.document_request(actor=subject, subject=subject,
                                                   kind="test.plain")
             assert broker.llen(queue) == 0
         assert broker.llen(queue) == 1
@@ -69,7 +70,7 @@ def test_nothing_is_queued_before_the_commit(celery_worker_process, broker, subj
 
 
 def test_a_broken_template_fails_the_job_with_a_readable_reason(celery_worker, subject):
-    document = wait_for(documents.document_request(actor=subject, subject=subject,
+    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
                                                    kind="test.broken"))
 
     assert document.state == DocumentState.FAILED
@@ -78,17 +79,17 @@ def test_a_broken_template_fails_the_job_with_a_readable_reason(celery_worker, s
 
 
 def test_the_same_bytes_are_stored_once_and_reused(celery_worker, subject):
-    first = wait_for(documents.document_request(actor=subject, subject=subject, kind="test.plain"))
-    second = wait_for(documents.document_request(actor=subject, subject=subject, kind="test.plain"))
+    first = wait_for(document_jobs.document_request(actor=subject, subject=subject, kind="test.plain"))
+    second = wait_for(document_jobs.document_request(actor=subject, subject=subject, kind="test.plain"))
 
     assert second.state == DocumentState.DONE
     assert second.sha256 == first.sha256
     assert second.file.name == first.file.name
-    assert [d.pk for d in documents.stored_versions(subject, "test.plain")] == [first.pk]
+    assert [d.pk for d in document_selectors.stored_versions(subject, "test.plain")] == [first.pk]
 
 
 def test_a_transient_error_is_retried_with_backoff(celery_worker, subject):
-    document = wait_for(documents.document_request(actor=subject, subject=subject,
+    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
                                                    kind="test.flaky"), timeout=30)
 
     assert document.state == DocumentState.DONE, document.reason
@@ -97,12 +98,12 @@ def test_a_transient_error_is_retried_with_backoff(celery_worker, subject):
 
 def test_a_job_left_running_by_a_dead_worker_is_queued_again(celery_worker, subject):
     with celery_worker.paused():
-        document = documents.document_request(actor=subject, subject=subject, kind="test.plain")
+        document = document_jobs.document_request(actor=subject, subject=subject, kind="test.plain")
         # What a worker killed mid-render leaves behind: pågår, started long ago.
         GeneratedDocument.objects.filter(pk=document.pk).update(
             state=DocumentState.RUNNING, attempts=1,
-            started_at=timezone.now() - documents.STALE_AFTER - datetime.timedelta(minutes=1))
-        assert documents.documents_requeue_stale() == [document.pk]
+            started_at=timezone.now() - document_selectors.STALE_AFTER - datetime.timedelta(minutes=1))
+        assert document_jobs.documents_requeue_stale() == [document.pk]
     wait_for(document)
 
     assert document.state == DocumentState.DONE
@@ -114,8 +115,8 @@ def test_a_running_job_that_is_not_stale_is_left_alone(subject):
         subject=subject, kind="test.plain", state=DocumentState.RUNNING,
         started_at=timezone.now())
 
-    assert documents.documents_requeue_stale() == []
-    assert documents.document_render(document_id=document.pk) is None
+    assert document_jobs.documents_requeue_stale() == []
+    assert document_jobs.document_render(document_id=document.pk) is None
 
 
 def test_the_status_partial_polls_while_queued_and_offers_retry_when_failed(client, subject):
@@ -154,7 +155,7 @@ def test_others_may_not_retry_and_anonymous_visitors_see_nothing(client, subject
 
 
 def test_the_download_serves_the_stored_bytes(client, subject, celery_worker):
-    document = wait_for(documents.document_request(actor=subject, subject=subject,
+    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
                                                    kind="test.plain"))
     client.force_login(subject)
 

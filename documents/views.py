@@ -12,8 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samverkan import document_parts, documents
-from samverkan.models import DocumentState, GeneratedDocument
+from documents import jobs, selectors
+from documents.models import DocumentState, GeneratedDocument
+from documents.registry import label_of
 
 
 def _document(request, pk, *, change=False) -> GeneratedDocument:
@@ -21,23 +22,23 @@ def _document(request, pk, *, change=False) -> GeneratedDocument:
         document = GeneratedDocument.objects.select_related("subject_type").get(pk=pk)
     except (GeneratedDocument.DoesNotExist, ValueError):
         raise Http404 from None
-    documents.check_access(request.user, document, change=change)
+    selectors.check_access(request.user, document, change=change)
     return document
 
 
 def _can_change(request, document) -> bool:
     try:
-        documents.check_access(request.user, document, change=True)
+        selectors.check_access(request.user, document, change=True)
     except (PermissionDenied, Http404):
         return False
     return True
 
 
 def status_context(request, document: GeneratedDocument) -> dict:
-    done, total = document_parts.progress(document)
-    return {"document": document, "stale": documents.is_stale(document),
+    done, total = selectors.progress(document)
+    return {"document": document, "stale": selectors.is_stale(document),
             "can_retry": _can_change(request, document),
-            "label": documents.label_of(document.kind),
+            "label": label_of(document.kind),
             "parts_done": done, "parts_total": total}
 
 
@@ -47,11 +48,11 @@ def documents_context(request, subject, kind: str, *, request_url: str,
     job's status, the stored versions, and "Skapa PDF" (posting to `request_url`) for
     those who may request one. One query; `can_retry`, when the caller knows it, saves
     the access check that "Försök igen" otherwise takes."""
-    latest, versions = documents.document_overview(subject, kind)
+    latest, versions = selectors.document_overview(subject, kind)
     status = None
     if latest is not None:
         status = status_context(request, latest) if can_retry is None else {
-            "document": latest, "stale": documents.is_stale(latest), "can_retry": can_retry}
+            "document": latest, "stale": selectors.is_stale(latest), "can_retry": can_retry}
     return {"document_status": status, "document_versions": versions,
             "document_request_url": request_url if can_request else ""}
 
@@ -83,7 +84,7 @@ def document_retry(request, pk):
         return redirect(f"{_login_url()}?next={request.path}")
     document = _document(request, pk, change=True)
     try:
-        document = documents.document_retry(actor=request.user, document=document)
+        document = jobs.document_retry(actor=request.user, document=document)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.htmx:

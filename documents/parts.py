@@ -13,7 +13,7 @@ document. The job then runs in three steps, each a Celery task:
    (counted under a lock on the job's row) queues the assembly.
 3. `assemble`: the front part (title page and table of contents, whose page numbers
    are known only now) is rendered, the parts are joined behind it into one tagged
-   PDF, page numbers "N (M)" are stamped on (samverkan.pdfmerge), and the result is
+   PDF, page numbers "N (M)" are stamped on (documents.pdfmerge), and the result is
    stored like any other document.
 
 Progress ("3 av 12 avsnitt klara") is the job's `parts_done` of its distinct parts.
@@ -21,19 +21,27 @@ A worker killed mid-part leaves the job pågår until it is stale; claimed again
 job starts over from step 1 and finds the parts already done.
 """
 
-import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
+from celery import shared_task
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samverkan import pdfmerge
-from samverkan.models import DocumentPart, DocumentState, GeneratedDocument
+from core.queueing import enqueue_on_commit
+from documents import pdfmerge
+from documents.models import DocumentPart, DocumentState, GeneratedDocument
+from documents.outcomes import RETRY_POLICY, failure_reason, finish, store
+from documents.registry import (
+    PDF_VARIANT,
+    PartedRenderer,
+    TocEntry,
+    html_sha256,
+    html_to_pdf,
+    renderer_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,41 +50,10 @@ logger = logging.getLogger(__name__)
 FRONT_ATTEMPTS = 4
 
 
-@dataclass(frozen=True)
-class PartSource:
-    label: str  # what the part is, for a reason shown when it fails ("Akademiska sjukhuset")
-    html: str
-
-    @property
-    def sha256(self) -> str:
-        return html_sha256(self.html)
-
-
-@dataclass(frozen=True)
-class TocEntry:
-    level: int
-    title: str
-    page: int  # 1-based, in the whole document
-
-
-@dataclass(frozen=True)
-class PartedRenderer:
-    parts: Callable  # (subject) -> list[PartSource]
-    front: Callable  # (subject, toc: list[TocEntry], total_pages: int) -> html
-    page_numbers: Callable  # (total_pages) -> html of a document of that many numbered pages
-    filename: Callable  # (subject) -> str
-
-
-def html_sha256(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
-
-
 def render(html: str) -> tuple[bytes, int, list[pdfmerge.Heading]]:
     """A tagged PDF of the HTML, its page count and its headings (for bookmarks and the
     table of contents) with their real levels: h3 stays level 3 in a part without h2."""
     import weasyprint
-
-    from samverkan.documents import PDF_VARIANT
 
     document = weasyprint.HTML(string=html).render(pdf_variant=PDF_VARIANT)
     headings = [
@@ -87,18 +64,11 @@ def render(html: str) -> tuple[bytes, int, list[pdfmerge.Heading]]:
     return document.write_pdf(pdf_variant=PDF_VARIANT), len(document.pages), headings
 
 
-def progress(document: GeneratedDocument) -> tuple[int, int]:
-    """(parts rendered, parts in all) of a job rendered in parts."""
-    return document.parts_done, len(set(document.parts))
-
-
 # Step 1 ------------------------------------------------------------------------------
 
 
 def start(document: GeneratedDocument, renderer: PartedRenderer, *, inline: bool = False) -> None:
     """Find or queue every part of the job; with `inline`, render them here, one by one."""
-    from samverkan.tasks import document_part_task, enqueue_on_commit
-
     sources = renderer.parts(document.subject)
     shas = [source.sha256 for source in sources]
     with transaction.atomic():
@@ -122,7 +92,7 @@ def start(document: GeneratedDocument, renderer: PartedRenderer, *, inline: bool
         document.parts_done = len(set(shas)) - len(waiting)
         if not inline:
             for sha in waiting:
-                enqueue_on_commit(document_part_task, document_id=document.pk, sha256=sha)
+                enqueue_on_commit(part_render_task, document_id=document.pk, sha256=sha)
     if inline:
         for sha in waiting:
             part_render(document_id=document.pk, sha256=sha, then_assemble=False)
@@ -135,8 +105,6 @@ def start(document: GeneratedDocument, renderer: PartedRenderer, *, inline: bool
 
 def part_render(*, document_id: int, sha256: str, then_assemble: bool = True) -> None:
     """Render one part (unless another job did already) and count it done for the job."""
-    from samverkan.documents import _failure_reason, _finish
-
     part = DocumentPart.objects.filter(sha256=sha256).first()
     if part is None:
         return
@@ -150,9 +118,9 @@ def part_render(*, document_id: int, sha256: str, then_assemble: bool = True) ->
             document = GeneratedDocument.objects.filter(
                 pk=document_id, state=DocumentState.RUNNING).first()
             if document is not None:
-                _finish(document, state=DocumentState.FAILED, reason=_(
+                finish(document, state=DocumentState.FAILED, reason=_(
                     "Avsnittet %(part)s kunde inte skapas. %(reason)s") % {
-                    "part": part.label, "reason": _failure_reason(error)})
+                    "part": part.label, "reason": failure_reason(error)})
             return
         name = _store_part_file(sha256, content)
         DocumentPart.objects.filter(pk=part.pk, rendered_at__isnull=True).update(
@@ -170,8 +138,6 @@ def _store_part_file(sha256: str, content: bytes) -> str:
 
 
 def _count_done(document_id: int, *, then_assemble: bool = True) -> None:
-    from samverkan.tasks import document_assemble_task, enqueue_on_commit
-
     with transaction.atomic():
         document = (GeneratedDocument.objects.select_for_update()
                     .filter(pk=document_id, state=DocumentState.RUNNING).first())
@@ -184,7 +150,7 @@ def _count_done(document_id: int, *, then_assemble: bool = True) -> None:
             GeneratedDocument.objects.filter(pk=document_id).update(parts_done=done)
         # Under the row lock only one finishing part sees the count reach the total.
         if then_assemble and done == len(wanted) and before < len(wanted):
-            enqueue_on_commit(document_assemble_task, document_id=document_id)
+            enqueue_on_commit(assemble_task, document_id=document_id)
 
 
 # Step 3 ------------------------------------------------------------------------------
@@ -193,8 +159,6 @@ def _count_done(document_id: int, *, then_assemble: bool = True) -> None:
 def _page_numbers(html: str, total: int) -> bytes:
     """The untagged page of numbers for a document of `total` pages: rendered once per
     total, and kept like a part (a recompile of the same length reuses it)."""
-    from samverkan.documents import html_to_pdf
-
     sha = html_sha256("page-numbers:" + html)
     part = DocumentPart.objects.filter(sha256=sha, rendered_at__isnull=False).first()
     if part is not None and default_storage.exists(part.file.name):
@@ -210,8 +174,6 @@ def _page_numbers(html: str, total: int) -> bytes:
 
 def assemble(*, document_id: int) -> None:
     """Join the rendered parts behind the front part and store the document."""
-    from samverkan.documents import _failure_reason, _finish
-
     document = GeneratedDocument.objects.filter(
         pk=document_id, state=DocumentState.RUNNING).first()
     if document is None:
@@ -222,12 +184,10 @@ def assemble(*, document_id: int) -> None:
         raise
     except Exception as error:
         logger.exception("Assembling document %s failed", document.pk)
-        _finish(document, state=DocumentState.FAILED, reason=_failure_reason(error))
+        finish(document, state=DocumentState.FAILED, reason=failure_reason(error))
 
 
 def _assemble(document: GeneratedDocument) -> None:
-    from samverkan.documents import _store, renderer_for
-
     renderer = renderer_for(document.kind).parted
     by_sha = {part.sha256: part for part in DocumentPart.objects.filter(
         sha256__in=set(document.parts))}
@@ -260,4 +220,16 @@ def _assemble(document: GeneratedDocument) -> None:
         offset += part.pages
     numbers = _page_numbers(renderer.page_numbers(offset), offset)
     content = pdfmerge.merge(front, contents, numbers, outline=outline)
-    _store(document, renderer.filename(document.subject), content)
+    store(document, renderer.filename(document.subject), content)
+
+
+@shared_task(**RETRY_POLICY)
+def part_render_task(*, document_id: int, sha256: str) -> None:
+    """Render one part of a document made in parts (part_render)."""
+    part_render(document_id=document_id, sha256=sha256)
+
+
+@shared_task(**RETRY_POLICY)
+def assemble_task(*, document_id: int) -> None:
+    """Join the rendered parts of a document into one PDF and store it (assemble)."""
+    assemble(document_id=document_id)

@@ -4,7 +4,8 @@ One row per job. The row holds the job's state, so the page can show it and poll
 and once the job is done the file's place in storage and its sha256. Rows of finished
 jobs are never changed: a document that was published stays byte for byte what it
 was, and a new render is a new row (pointing at the same file when the bytes are the
-same, see `samverkan.documents`).
+same, see `documents.outcomes`). The tables keep the names they had in the
+`samverkan` app, so a snapshot stored before the move still points at its row.
 """
 
 from django.conf import settings
@@ -50,6 +51,7 @@ class GeneratedDocument(models.Model):
     parts_done = models.PositiveIntegerField(_("klara avsnitt"), default=0)
 
     class Meta:
+        db_table = "samverkan_generateddocument"
         verbose_name = _("genererat dokument")
         verbose_name_plural = _("genererade dokument")
         ordering = ["-created_at", "-pk"]
@@ -77,7 +79,7 @@ class DocumentPart(models.Model):
     """One separately rendered section of a long document (a hospital's prices, say).
 
     A document made of parts is rendered section by section on as many workers as
-    are free, and the sections are put together at the end (samverkan.document_parts).
+    are free, and the sections are put together at the end (documents.parts).
     A part is known by the sha256 of its HTML: a section whose HTML has not changed
     since an earlier render is not rendered again. Its page numbers are stamped on
     when the document is put together, so a part does not depend on where it lands.
@@ -95,6 +97,7 @@ class DocumentPart(models.Model):
     rendered_at = models.DateTimeField(_("klar"), null=True, blank=True)
 
     class Meta:
+        db_table = "samverkan_documentpart"
         verbose_name = _("dokumentavsnitt")
         verbose_name_plural = _("dokumentavsnitt")
         constraints = [

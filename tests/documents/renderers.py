@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template import Template
 
-from samverkan.documents import html_to_pdf, register_renderer
+from documents.registry import html_to_pdf, register_renderer
 
 
 def _access(user, subject, *, change=False):
