@@ -1,5 +1,6 @@
 """What every editing page shares: binding forms, saving through a service, refusing
-lost updates, and recording who made a change.
+lost updates (the form carries the version the editor loaded: ConcurrencyMixin), and
+recording who made a change.
 
 Writes are services (one transaction each) that lock the row they change and refuse
 the write when it changed since the editor loaded it; views run them through
@@ -9,7 +10,9 @@ the write when it changed since the editor loaded it; views run them through
 import datetime
 
 import pghistory
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 
@@ -69,3 +72,24 @@ def save_form(form, save, *, conflict_message: str = ""):
         else:
             form.add_error(None, error)
     return None
+
+
+class ConcurrencyMixin(forms.Form):
+    """Carries the version the editor loaded, so a save over someone else's change is refused."""
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = instance.updated_at.isoformat()
+
+    def expected_version(self) -> datetime.datetime | None:
+        value = self.cleaned_data.get("loaded_version")
+        return parse_datetime(value) if value else None
+
+    def reload_version(self, current) -> None:
+        """After a conflict: keep what the user typed, but let the next save go through."""
+        data = self.data.copy()
+        data[self.add_prefix("loaded_version")] = current.updated_at.isoformat()
+        self.data = data

@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import ConcurrencyMixin
+from core.widgets import DateInput
 from knowledge.models import (
     CouncilRole,
     Goal,
@@ -16,7 +18,6 @@ from knowledge.models import (
     RegionalGroup,
 )
 from knowledge.selectors import kind_names, regions_of
-from regions.forms import ConcurrencyMixin, DateInput
 from regions.models import HealthcareRegion, Person
 
 

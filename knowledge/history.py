@@ -1,6 +1,6 @@
 """The kunskapsstyrning models whose changes the Historik page shows."""
 
-from regions.history import by_field, by_parent, register_history_source
+from core.history import by_field, by_parent, register_history_source
 
 
 def _ids_of(model, path_to_healthcare_region: str):

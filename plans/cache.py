@@ -9,7 +9,7 @@ admin may edit anything), bumps one generation number after commit; an entry sto
 under an older generation is rendered again. Writes that send no signals (queryset
 update, bulk_create, COPY) are covered by the entries' lifetime.
 
-The generation is read in the same round trip as the entry (samverkan.generations), so
+The generation is read in the same round trip as the entry (core.generations), so
 a cache hit costs one Redis GET and no queries.
 
 Anonymous visitors, who read decided plans as allmänna handlingar, and signed-in
@@ -30,8 +30,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.safestring import SafeString, mark_safe
 
+from core import generations, shared_pages
 from regions.selectors import permissions_for_user
-from samverkan import generations, shared_pages
 
 GENERATION_KEY = "plans:items:generation"
 LIFETIME = 24 * 60 * 60
@@ -53,7 +53,7 @@ def _audience(request) -> str:
     """Who a page is rendered for, as far as a plan page can tell: anonymous, or signed
     in with exactly these permissions (the page shows the kansli's buttons, the drafts
     of the next version, the switcher between the user's sjukvårdsregioner from them).
-    Everything else about the user is filled in per request (samverkan.shared_pages)."""
+    Everything else about the user is filled in per request (core.shared_pages)."""
     if not request.user.is_authenticated:
         return "anonymous"
     return permissions_for_user(request.user).fingerprint()
@@ -65,7 +65,7 @@ def shared_page(view):
     visitors, who read decided plans as allmänna handlingar, and signed-in readers.
 
     The page is rendered with markers for the reader's name and CSRF token and kept
-    like that; each response gets the reader's own filled in (samverkan.shared_pages).
+    like that; each response gets the reader's own filled in (core.shared_pages).
     A page with messages to show, an htmx request and anything but GET is rendered.
     """
 

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import ConcurrencyMixin
 from plans.forms import RICH_HELP, DecideForm, _rich
 from plans.models import ActivityFollowUp, ActivityPlan, FollowUpReport, FollowUpStatus
-from regions.forms import ConcurrencyMixin
 
 
 class ReportCreateForm(forms.Form):

@@ -5,6 +5,8 @@ what the user may not read, 403 for what they may read but not change, and for e
 change once the nämnd has decided) and write through `followup_services`.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.editing import form_data, save_form
+from core.history import history_page
 from documents.views import documents_context, status_context
 from plans import followup_selectors as selectors
 from plans import followup_services as services
@@ -25,7 +28,7 @@ from plans.followup_forms import (
     ReportDecideForm,
     ReportForm,
 )
-from plans.history import history_page
+from plans.history import plan_history_events
 from plans.models import ReportState
 from regions.selectors import healthcare_region_for_request
 
@@ -243,4 +246,4 @@ def followup_history(request, hr, pk):
         "lead": _("Alla ändringar av återrapporten: rubrik och inledning, varje aktivitets status "
                   "och text, klarmarkeringar och nämndens kommentarer. Vem, när, före och efter; "
                   "de senaste visas först."),
-        **history_page(request, report)})
+        **history_page(request, partial(plan_history_events, report))})

@@ -5,9 +5,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import ConcurrencyMixin
 from plans import selectors
 from plans.models import Activity, ActivityPlan, FocusArea, OperationalPlan, PlanGoal, PlanSection
-from regions.forms import ConcurrencyMixin
 
 RICH_HELP = _("Tom rad mellan stycken. Rader som börjar med ”- ” blir en punktlista; "
               "**fetstil**, *kursiv* och [länktext](https://…) fungerar också.")

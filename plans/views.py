@@ -7,6 +7,8 @@ edited in place with htmx: an edit link fetches the item's form as a partial, sa
 swaps the rendered item back; without JavaScript the same URLs serve whole pages.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.editing import form_data, save_form
+from core.history import history_page
 from documents.views import documents_context, status_context
 from plans import cache as plan_cache
 from plans import selectors, services, spreadsheets
@@ -33,7 +36,7 @@ from plans.forms import (
     OperationalPlanForm,
     SectionForm,
 )
-from plans.history import history_page
+from plans.history import plan_history_events
 from plans.models import (
     Activity,
     ActivityPlan,
@@ -315,7 +318,7 @@ def plan_history(request, hr, pk, model):
         # Who changed what is internal, also of a public plan.
         raise Http404
     return render(request, "plans/history.html", {
-        "healthcare_region": healthcare_region, "plan": plan, **history_page(request, plan)})
+        "healthcare_region": healthcare_region, "plan": plan, **history_page(request, partial(plan_history_events, plan))})
 
 
 # Items of a plan, edited in place ----------------------------------------------------

@@ -3,9 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import DateInput
 from pricing.models import PriceList
 from pricing.services import Rounding
-from regions.forms import DateInput
 from regions.models import Decision
 
 

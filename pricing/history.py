@@ -1,6 +1,6 @@
 """The pricing models whose changes the Historik page shows."""
 
-from regions.history import by_field, by_parent, register_history_source
+from core.history import by_field, by_parent, register_history_source
 
 
 def _price_list_ids(healthcare_region):

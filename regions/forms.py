@@ -1,49 +1,14 @@
 """Forms of the governance pages. They validate and render; saving goes through services."""
 
-import datetime
 
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from core.editing import ConcurrencyMixin
+from core.widgets import DateInput, TimeInput
 from regions.models import AgendaItem, Body, Decision, Meeting, Membership, Person, Region
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%H:%M", **kwargs)
-
-
-class ConcurrencyMixin(forms.Form):
-    """Carries the version the editor loaded, so a save over someone else's change is refused."""
-
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, instance=None, **kwargs):
-        super().__init__(*args, instance=instance, **kwargs)
-        if instance is not None and instance.pk and not self.is_bound:
-            self.initial["loaded_version"] = instance.updated_at.isoformat()
-
-    def expected_version(self) -> datetime.datetime | None:
-        value = self.cleaned_data.get("loaded_version")
-        return parse_datetime(value) if value else None
-
-    def reload_version(self, current) -> None:
-        """After a conflict: keep what the user typed, but let the next save go through."""
-        data = self.data.copy()
-        data[self.add_prefix("loaded_version")] = current.updated_at.isoformat()
-        self.data = data
 
 
 class MeetingForm(ConcurrencyMixin, forms.ModelForm):

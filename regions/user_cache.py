@@ -27,7 +27,7 @@ from functools import partial
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from samverkan import generations
+from core import generations
 
 GENERATION_KEY = "regions:permissions:generation"
 LIFETIME = 10 * 60

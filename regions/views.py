@@ -5,6 +5,8 @@ the user may not read, 403 for what they may read but not change) and write
 through `services`.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.editing import form_data, save_form
+from core.history import history_page
 from regions import selectors, services
 from regions.forms import (
     AgendaItemForm,
@@ -343,27 +346,13 @@ def decision_delete(request, hr, pk, decision_pk):
 
 # History ---------------------------------------------------------------------------
 
-HISTORY_PAGE_SIZE = 50
-
-
 @login_required
 def history(request, hr):
     healthcare_region = selectors.healthcare_region_for_request(request, hr)
     if not selectors.can_view_internal(request.user, healthcare_region):
         # The history shows unpublished meetings, so it is hidden like them.
         raise Http404
-    try:
-        page = max(1, int(request.GET.get("sida", "1")))
-    except ValueError:
-        page = 1
-    # One entry more than shown tells whether there is an older page.
-    events = governance_history(
-        healthcare_region, limit=HISTORY_PAGE_SIZE + 1, offset=(page - 1) * HISTORY_PAGE_SIZE
-    )
     return render(request, "regions/history.html", {
         "healthcare_region": healthcare_region,
-        "events": events[:HISTORY_PAGE_SIZE],
-        "page": page,
-        "older_page": page + 1 if len(events) > HISTORY_PAGE_SIZE else None,
-        "newer_page": page - 1 if page > 1 else None,
+        **history_page(request, partial(governance_history, healthcare_region)),
     })

@@ -1,5 +1,5 @@
+from core import shared_pages
 from regions.selectors import can_view_internal, healthcare_regions_for_user
-from samverkan import shared_pages
 
 
 def portal(request):

@@ -197,7 +197,7 @@ def test_every_change_is_recorded_with_who_and_before_and_after(board, kansli, m
     entries = governance_history(mellansverige)
     update = next(e for e in entries if e.action == "Ändrad" and e.what == "Sammanträde")
     assert update.who == str(kansli)
-    assert [(c.field, c.before, c.after) for c in update.changes] == [("plats", "Örebro", "Västerås")]
+    assert [(c.field, c.before, c.after) for c in update.changes] == [("Plats", "Örebro", "Västerås")]
     assert any(e.what == "Beslut" and e.who == "systemet" for e in entries)
 
 
@@ -205,7 +205,7 @@ def test_history_of_one_healthcare_region_leaves_out_the_others(board, sodra_boa
     services.meeting_create(actor=None, body=sodra_board, date=datetime.date(2024, 3, 15),
                             place="Lund")
     services.meeting_create(actor=None, body=board, date=datetime.date(2024, 3, 15), place="Falun")
-    places = [c.after for e in governance_history(mellansverige) for c in e.changes if c.field == "plats"]
+    places = [c.after for e in governance_history(mellansverige) for c in e.changes if c.field == "Plats"]
     assert places == ["Falun"]
 
 
@@ -233,9 +233,9 @@ def test_history_names_people_and_related_rows_instead_of_ids(board, kansli, upp
     membership = next(e for e in entries if e.what == "Uppdrag")
     assert membership.object_label == "Karin Exempelsson, ersättare"
     shown = {c.field: c.after for c in membership.changes}
-    assert shown["organ"] == "Samverkansnämnden"
-    assert shown["representerar"] == "Region Uppsala"
-    assert shown["roll"] == "Ersättare"
+    assert shown["Organ"] == "Samverkansnämnden"
+    assert shown["Representerar"] == "Region Uppsala"
+    assert shown["Roll"] == "Ersättare"
 
 
 def test_history_shows_a_decision_that_decides_a_document(board, mellansverige):

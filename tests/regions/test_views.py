@@ -300,7 +300,7 @@ def test_the_about_page_runs_the_same_queries_for_few_or_many_bodies(client, mel
 
 
 def test_the_history_is_shown_fifty_changes_a_page(client, kansli, board):
-    from regions.views import HISTORY_PAGE_SIZE
+    from core.history import PAGE_SIZE as HISTORY_PAGE_SIZE
 
     client.force_login(kansli)
     for i in range(HISTORY_PAGE_SIZE + 5):

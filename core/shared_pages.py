@@ -20,6 +20,7 @@ from django.utils.html import escape
 
 @cache
 def _markers() -> tuple[str, str]:
+    # The salt is the module's old name: pages cached before the move keep their markers.
     digest = salted_hmac("samverkan.shared_pages", "markers").hexdigest()
     return f"shared-user-{digest[:24]}", f"shared-csrf-{digest[24:48]}"
 
