@@ -108,13 +108,14 @@ def naive_html(price_list) -> str:
     from django.template import Context, Template
     from django.template.loader import render_to_string
 
-    from pricing.documents import CATEGORY_LABEL, UNIT_LABEL, sek
+    from core.formatting import number
+    from pricing.documents import CATEGORY_LABEL, UNIT_LABEL
 
     style = render_to_string("pricing/pdf/_style.html")
     rows = [{"region": item.region.name, "hospital": item.hospital, "clinic": item.clinic,
              "category": CATEGORY_LABEL[item.category], "code": item.code,
              "description": item.description, "unit": UNIT_LABEL[item.unit],
-             "price": sek(item.price)}
+             "price": number(item.price, 2)}
             for item in price_list.items.select_related("region").order_by(
                 "region__scb_code", "hospital", "category", "clinic", "code")]
     return Template(

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import charts
 from core.editing import form_data, save_form
-from knowledge import charts, imports, selectors, services
+from core.formatting import number, plain
+from knowledge import imports, selectors, services
 from knowledge.forms import (
     CouncilForm,
     CouncilMembershipForm,
@@ -349,14 +351,16 @@ def goal_detail(request, hr, pk):
         for name, by_year in series.items():
             latest_year = max(by_year)
             latest = by_year[latest_year]
-            table.append({"region": regions[name], "cells": [charts.plain(by_year[y]) if y in by_year else None
+            table.append({"region": regions[name], "cells": [plain(by_year[y]) if y in by_year else None
                                                     for y in years],
                           "latest_year": latest_year,
                           "meets": indicator.meets_target(latest)})
         indicators.append({
             "indicator": indicator, "years": years, "rows": table,
-            "chart": charts.line_chart(series, target=indicator.target, unit=indicator.unit),
-            "target": charts.plain(indicator.target) if indicator.target is not None else None,
+            "chart": charts.line_chart(
+                series, target=indicator.target, tick_label=number,
+                label=lambda value, unit=indicator.unit: f"{number(value)} {unit}".strip()),
+            "target": plain(indicator.target) if indicator.target is not None else None,
         })
     return render(request, "knowledge/goal_detail.html", {
         "healthcare_region": healthcare_region, "goal": goal, "indicators": indicators,

@@ -11,12 +11,12 @@ title page with "Upprättare / Datum", the decision and the table of contents.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.formatting import number
 from documents.registry import PartSource, TocEntry
 from pricing import selectors, spreadsheets
 from pricing.models import Category, PriceItem, PriceList, Unit
@@ -28,15 +28,9 @@ KINDS = (PDF_KIND, XLSX_KIND, CSV_KIND)
 PART_LINES = 300
 PART_TEMPLATE = "pricing/pdf/part.html"
 FRONT_TEMPLATE = "pricing/pdf/front.html"
-NBSP = "\u00a0"
 CATEGORY_ORDER = {value: index for index, value in enumerate(Category.values)}
 CATEGORY_LABEL = dict(Category.choices)
 UNIT_LABEL = dict(Unit.choices)
-
-
-def sek(value: Decimal) -> str:
-    """'74 750,00' with no-break spaces between thousands, as in the printed lists."""
-    return f"{value:,.2f}".replace(",", NBSP).replace(".", ",")
 
 
 @dataclass
@@ -80,7 +74,7 @@ def parts_of(price_list: PriceList) -> list[Part]:
                     groups.append(Group(label))
                 groups[-1].lines.append({
                     "clinic": row[3], "code": row[4], "description": row[5],
-                    "unit": UNIT_LABEL.get(row[6], row[6]), "price": sek(row[7]), "note": row[8]})
+                    "unit": UNIT_LABEL.get(row[6], row[6]), "price": number(row[7], 2), "note": row[8]})
             parts.append(Part(region, hospital, region_id not in seen_regions, start > 0, groups))
             seen_regions.add(region_id)
     return parts

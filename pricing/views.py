@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import charts
 from core.editing import form_data, save_form
+from core.formatting import kronor
 from documents import registry as document_registry
 from documents import selectors as document_selectors
 from documents.views import status_context
-from pricing import charts, documents, imports, selectors, services, spreadsheets
+from pricing import documents, imports, selectors, services, spreadsheets
 from pricing.forms import (
     ApiTokenForm,
     PriceListCreateForm,
@@ -31,6 +33,8 @@ from pricing.models import ApiToken, Category, PriceList, PriceSubmission
 from regions.selectors import healthcare_region_for_request
 
 PAGE_SIZE = 200
+# Wider margins than the default: an axis of "1 250 000 kr" and legends of hospital names.
+PRICE_CHART = charts.Layout(width=760, height=360, left=80, right=230)
 
 
 def section(request, hr):
@@ -304,7 +308,7 @@ def compare(request, hr):
     comparison = selectors.code_comparison(request.user, healthcare_region, code) if code else None
     chart = None
     if comparison and comparison.rows:
-        chart = charts.line_chart({
+        chart = charts.line_chart(layout=PRICE_CHART, label=kronor, series={
             f"{region}, {hospital}": {y: p for y, p in zip(comparison.years, prices, strict=True)
                                       if p is not None}
             for region, hospital, prices in comparison.rows

@@ -1,5 +1,6 @@
 from django import template
-from django.utils.formats import number_format
+
+from core import formatting
 
 register = template.Library()
 
@@ -21,10 +22,10 @@ def accessible_widget(field):
 
 @register.filter
 def kronor(value, decimals=0):
-    """74750 → '74 750 kr', with a no-break space between thousands as in Swedish text."""
+    """74750 → '74 750 kr' (core.formatting), nothing for no value."""
     if value in (None, ""):
         return ""
-    return f"{number_format(value, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)} kr"
+    return formatting.kronor(value, int(decimals))
 
 
 @register.filter

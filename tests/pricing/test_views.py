@@ -186,7 +186,7 @@ def test_the_comparison_finds_a_code_whatever_its_case_through_an_index(
 
 
 def spreadsheets_kr(value):
-    from pricing.charts import kronor
+    from core.formatting import kronor
 
     return kronor(value)
 
