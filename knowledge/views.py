@@ -38,7 +38,7 @@ from regions.forms import MembershipEndForm
 from regions.rotation import rotation_plan
 from regions.selectors import healthcare_region_for_request
 
-FORM_PAGE = "regions/form_page.html"
+FORM_PAGE = "core/form_page.html"
 
 
 def _section_url(healthcare_region):

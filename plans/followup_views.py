@@ -66,7 +66,7 @@ def followup_create(request, hr):
         if report:
             messages.success(request, _("Återrapporten har skapats som utkast."))
             return redirect(report)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form, "title": _("Ny återrapport"),
         "back_url": reverse("plans:followup_list", kwargs={"hr": hr}),
         "submit_label": _("Skapa återrapporten"),
@@ -105,7 +105,7 @@ def followup_update(request, hr, pk):
         if saved:
             messages.success(request, _("Återrapportens uppgifter är sparade."))
             return redirect(saved)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": report.healthcare_region, "form": form,
         "title": _("Ändra %(report)s") % {"report": report.title},
         "back_url": report.get_absolute_url(), "submit_label": _("Spara"),
@@ -211,7 +211,7 @@ def followup_decide(request, hr, pk):
                                         "till handlingarna och publicerad; dess PDF skapas nu.")
                              % {"n": saved.decision.paragraph})
             return redirect(saved)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": report.healthcare_region, "form": form,
         "title": _("Registrera beslut om %(report)s") % {"report": report.title},
         "back_url": report.get_absolute_url(), "submit_label": _("Registrera beslutet"),

@@ -107,7 +107,7 @@ def operational_plan_create(request, hr):
         if plan:
             messages.success(request, _("Verksamhetsplanen har skapats som utkast."))
             return redirect(plan)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form, "title": _("Ny verksamhetsplan"),
         "back_url": reverse("plans:section", kwargs={"hr": hr}),
         "submit_label": _("Skapa verksamhetsplanen"),
@@ -128,7 +128,7 @@ def activity_plan_create(request, hr):
         if plan:
             messages.success(request, _("Aktivitetsplanen har skapats som utkast."))
             return redirect(plan)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form, "title": _("Ny aktivitetsplan"),
         "back_url": reverse("plans:section", kwargs={"hr": hr}),
         "submit_label": _("Skapa aktivitetsplanen"),
@@ -216,7 +216,7 @@ def plan_update(request, hr, pk, model):
         if saved:
             messages.success(request, _("Planen har sparats."))
             return redirect(saved)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Ändra %(plan)s") % {"plan": plan.title},
         "back_url": plan.get_absolute_url(), "submit_label": _("Spara"),
@@ -258,7 +258,7 @@ def plan_decide(request, hr, pk, model):
             messages.success(request, _("Beslutet § %(n)s är registrerat och planen är "
                                         "beslutad.") % {"n": saved.decision.paragraph})
             return redirect(saved)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Registrera beslut om %(plan)s") % {"plan": plan.title},
         "back_url": plan.get_absolute_url(), "submit_label": _("Registrera beslutet"),
@@ -397,7 +397,7 @@ def _delete_item(request, healthcare_region, plan, obj, delete, title):
             # The page reloads on this event and shows the message.
             messages.error(request, error)
             return HttpResponse(status=204, headers={"HX-Trigger": "plansError"})
-    return render(request, "regions/confirm_delete.html", {
+    return render(request, "core/confirm_delete.html", {
         "healthcare_region": healthcare_region, "object": obj, "error": error, "title": title,
         "back_url": plan.get_absolute_url(),
     })
@@ -590,7 +590,7 @@ def activity_plan_next_year(request, hr, pk):
         if saved:
             messages.success(request, _("%(plan)s är skapad som utkast.") % {"plan": saved.title})
             return redirect(saved)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Nästa års aktivitetsplan från %(plan)s") % {"plan": plan.title},
         "subtitle": _("Fokusområdena följer med; välj vilka aktiviteter som ska föras över."),

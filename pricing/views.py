@@ -62,7 +62,7 @@ def price_list_create(request, hr):
             messages.success(request, _("Insamlingen till prislistan för %(year)s är öppen.")
                              % {"year": price_list.year})
             return redirect(price_list)
-    return render(request, "pricing/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Öppna insamling till en ny prislista"),
         "submit_label": _("Öppna insamlingen"),
@@ -290,7 +290,7 @@ def uprate(request, hr, year):
             messages.success(request, _("Prislistan för %(year)s är skapad som utkast.")
                              % {"year": new_list.year})
             return redirect(new_list)
-    return render(request, "pricing/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Räkna upp prislistan %(year)s till %(next)s") % {
             "year": price_list.year, "next": price_list.year + 1},

@@ -109,7 +109,7 @@ def membership_create(request, hr, pk):
             messages.success(request, _("%(person)s har lagts till i %(body)s.")
                              % {"person": membership.person, "body": body.name})
             return redirect(body)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Nytt uppdrag i %(body)s") % {"body": body.name},
         "back_url": body.get_absolute_url(), "submit_label": _("Lägg till"),
@@ -131,7 +131,7 @@ def membership_update(request, hr, pk):
         if saved:
             messages.success(request, _("Uppdraget har sparats."))
             return redirect(membership.body)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Ändra uppdrag: %(m)s") % {"m": membership.person},
         "back_url": membership.body.get_absolute_url(), "submit_label": _("Spara"),
@@ -151,7 +151,7 @@ def membership_end(request, hr, pk):
             messages.success(request, _("Uppdraget för %(p)s avslutas %(d)s.")
                              % {"p": membership.person, "d": saved.ends_on.isoformat()})
             return redirect(membership.body)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Avsluta uppdrag: %(p)s, %(role)s i %(body)s") % {
             "p": membership.person, "role": membership.get_role_display().lower(),
@@ -193,7 +193,7 @@ def meeting_create(request, hr):
         if meeting:
             messages.success(request, _("Sammanträdet har skapats."))
             return redirect(meeting)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form, "title": _("Nytt sammanträde"),
         "back_url": f"/{healthcare_region.slug}/sammantraden/", "submit_label": _("Skapa sammanträdet"),
     })
@@ -228,7 +228,7 @@ def meeting_update(request, hr, pk):
         if saved:
             messages.success(request, _("Sammanträdet har sparats."))
             return redirect(saved)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": _("Ändra sammanträde: %(m)s") % {"m": meeting},
         "back_url": meeting.get_absolute_url(), "submit_label": _("Spara"),
@@ -268,7 +268,7 @@ def agenda_item_edit(request, hr, pk, item_pk=None):
         if saved:
             messages.success(request, _("Ärendet har sparats."))
             return redirect(meeting)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": (_("Ändra ärende %(n)s") % {"n": item.number}) if item else _("Nytt ärende"),
         "subtitle": str(meeting),
@@ -285,7 +285,7 @@ def agenda_item_delete(request, hr, pk, item_pk):
         services.agenda_item_delete(actor=request.user, item=item)
         messages.success(request, _("Ärendet har tagits bort."))
         return redirect(meeting)
-    return render(request, "regions/confirm_delete.html", {
+    return render(request, "core/confirm_delete.html", {
         "healthcare_region": healthcare_region, "object": item,
         "title": _("Ta bort ärende %(n)s?") % {"n": item.number},
         "back_url": meeting.get_absolute_url(),
@@ -315,7 +315,7 @@ def decision_edit(request, hr, pk, decision_pk=None):
         if saved:
             messages.success(request, _("Beslutet § %(n)s har sparats.") % {"n": saved.paragraph})
             return redirect(meeting)
-    return render(request, "regions/form_page.html", {
+    return render(request, "core/form_page.html", {
         "healthcare_region": healthcare_region, "form": form,
         "title": (_("Ändra beslut § %(n)s") % {"n": decision.paragraph}) if decision else _("Nytt beslut"),
         "subtitle": str(meeting),
@@ -337,7 +337,7 @@ def decision_delete(request, hr, pk, decision_pk):
         else:
             messages.success(request, _("Beslutet har tagits bort."))
             return redirect(meeting)
-    return render(request, "regions/confirm_delete.html", {
+    return render(request, "core/confirm_delete.html", {
         "healthcare_region": healthcare_region, "object": decision, "error": error,
         "title": _("Ta bort beslut § %(n)s?") % {"n": decision.paragraph},
         "back_url": meeting.get_absolute_url(),
