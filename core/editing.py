@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class ConcurrentEditError(Exception):
@@ -39,6 +40,12 @@ def lock_unchanged(model, pk, expected_updated_at: datetime.datetime | None):
     if expected_updated_at is not None and current.updated_at != expected_updated_at:
         raise ConcurrentEditError(current)
     return current
+
+
+# For pages that show the saved version above the form: %(what)s is what was changed.
+CONFLICT_SHOWN_ABOVE = gettext_lazy(
+    "Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
+    "visas ovanför formuläret och din text finns kvar i det. Spara igen för att ersätta den.")
 
 
 def form_data(request):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.editing import form_data, save_form
+from core.editing import CONFLICT_SHOWN_ABOVE, form_data, save_form
 from core.history import history_page
 from documents.views import documents_context, status_context
 from plans import followup_selectors as selectors
@@ -31,9 +31,6 @@ from plans.followup_forms import (
 from plans.history import plan_history_events
 from plans.models import ReportState
 from regions.selectors import healthcare_region_for_request
-
-CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
-             "visas nedan och din text finns kvar i formuläret. Spara igen för att ersätta den.")
 
 
 def _report(request, hr, pk, *, change=False):
@@ -101,7 +98,7 @@ def followup_update(request, hr, pk):
         saved = save_form(form, lambda data: services.report_update(
             actor=request.user, report=report, expected_updated_at=form.expected_version(),
             fields={k: v for k, v in data.items() if k != "loaded_version"}),
-            conflict_message=CONFLICT % {"what": _("återrapportens uppgifter")})
+            conflict_message=CONFLICT_SHOWN_ABOVE % {"what": _("återrapportens uppgifter")})
         if saved:
             messages.success(request, _("Återrapportens uppgifter är sparade."))
             return redirect(saved)
@@ -121,7 +118,7 @@ def follow_up_write(request, hr, pk, follow_up_pk):
         saved = save_form(form, lambda data: services.follow_up_update(
             actor=request.user, follow_up=follow_up, status=data["status"], text=data["text"],
             expected_updated_at=form.expected_version()),
-            conflict_message=CONFLICT % {"what": _("återrapporten för aktiviteten")})
+            conflict_message=CONFLICT_SHOWN_ABOVE % {"what": _("återrapporten för aktiviteten")})
         if saved:
             messages.success(request, _("Återrapporten för ”%(activity)s” är sparad.")
                              % {"activity": follow_up.activity.title})

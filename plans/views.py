@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.editing import form_data, save_form
+from core.editing import CONFLICT_SHOWN_ABOVE, form_data, save_form
 from core.history import history_page
 from documents.views import documents_context, status_context
 from plans import cache as plan_cache
@@ -55,10 +55,6 @@ OP = OperationalPlan
 AP = ActivityPlan
 OP_PAGE = "plans/operational_plan_detail.html"
 AP_PAGE = "plans/activity_plan_detail.html"
-# The saved version is shown above the form (plans/_item_form.html).
-CONFLICT = _("Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
-             "visas ovanför formuläret och din text finns kvar i det. Spara igen för att "
-             "ersätta den.")
 
 
 def _url(name, plan, **kwargs):
@@ -212,7 +208,7 @@ def plan_update(request, hr, pk, model):
         saved = save_form(form, lambda data: service(
             actor=request.user, plan=plan, fields={k: data[k] for k in fields},
             expected_updated_at=form.expected_version()),
-            conflict_message=CONFLICT % {"what": _("planen")})
+            conflict_message=CONFLICT_SHOWN_ABOVE % {"what": _("planen")})
         if saved:
             messages.success(request, _("Planen har sparats."))
             return redirect(saved)
@@ -348,7 +344,7 @@ def _edit_item(request, healthcare_region, plan, *, form, save, what, title, anc
     `save` and answers with the re-rendered list (htmx) or a redirect to the item."""
     form_id = f"form-{anchor}"
     if request.method == "POST":
-        saved = save_form(form, save, conflict_message=CONFLICT % {"what": what})
+        saved = save_form(form, save, conflict_message=CONFLICT_SHOWN_ABOVE % {"what": what})
         if saved:
             saved_id = f"{ANCHORS[type(saved)]}-{saved.pk}"
             if request.htmx:

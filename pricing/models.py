@@ -180,8 +180,8 @@ _ROW_HISTORY = f"current_setting('{HISTORY_BY_STATEMENT}', true) IS DISTINCT FRO
         f"OLD.* IS DISTINCT FROM NEW.* AND {_ROW_HISTORY}")),
     pghistory.DeleteEvent(condition=pgtrigger.Condition(_ROW_HISTORY)),
     # The history is read by list (Historik) and by line (pgh_obj), never by region or
-    # by context: those two indexes, pghistory's default, only cost every confirmed line
-    # two more index entries (0.1–0.25 s of confirming 100 000 lines, as measured).
+    # by context: those two indexes, pghistory's default, would only cost every confirmed
+    # line two more index entries (bench/price_import.py measures the confirmation).
     context_field=pghistory.ContextForeignKey(db_index=False),
     attrs={"region": models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.DO_NOTHING, db_index=False,

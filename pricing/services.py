@@ -50,7 +50,7 @@ TRANSITIONS = {
 
 def _region_in(price_list: PriceList, region: Region) -> None:
     if region.healthcare_region_id != price_list.healthcare_region_id:
-        raise ValidationError(_("%s ingår inte i %(hr)s.") % {
+        raise ValidationError(_("%(region)s ingår inte i %(hr)s.") % {
             "region": region.name, "hr": price_list.healthcare_region.name})
 
 

@@ -2,8 +2,8 @@
 
 Django's RedisCacheClient builds a new redis.Redis around its pool for every cache
 operation; a signed-in page served from the cache makes three (session, user with
-permissions, page), and building the clients cost about a tenth of such a request under
-gunicorn. A redis.Redis is safe to share between threads, and its pool notices a fork.
+permissions, page), and building those clients was a visible share of such a request
+(bench/plan_page.py measures it). A redis.Redis is safe to share between threads, and its pool notices a fork.
 """
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
