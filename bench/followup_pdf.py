@@ -61,8 +61,8 @@ def main() -> None:
 
     from documents import jobs as document_jobs
     from documents import registry as document_registry
-    from plans import followup_selectors
-    from plans.followup_services import PDF_KIND
+    from plans.followups import selectors as followup_selectors
+    from plans.followups.services import PDF_KIND
     from plans.models import FollowUpReport
     from plans.pdf import followup_report_html
     from samverkan.celery import app

@@ -34,11 +34,12 @@ from knowledge.models import (
     RegionalGroup,
     RegionalGroupMembership,
 )
+from regions import permissions
 from regions.models import HealthcareRegion, Region
 from regions.selectors import can_view_internal, permissions_for_user
 
-MANAGE = "manage_governance"
-LEAD = "write_follow_up"
+MANAGE = permissions.MANAGE_GOVERNANCE
+LEAD = permissions.WRITE_FOLLOW_UP
 
 
 def _current(on: datetime.date | None = None) -> Q:

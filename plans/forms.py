@@ -13,7 +13,7 @@ RICH_HELP = _("Tom rad mellan stycken. Rader som börjar med ”- ” blir en pu
               "**fetstil**, *kursiv* och [länktext](https://…) fungerar också.")
 
 
-def _rich(rows=5):
+def rich_text_widget(rows=5):
     return forms.Textarea(attrs={"rows": rows, "data-rich-text": ""})
 
 
@@ -21,7 +21,7 @@ class OperationalPlanForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = OperationalPlan
         fields = ["title", "start_year", "end_year", "introduction"]
-        widgets = {"introduction": _rich(8)}
+        widgets = {"introduction": rich_text_widget(8)}
         help_texts = {"introduction": RICH_HELP}
 
     def clean(self):
@@ -36,7 +36,7 @@ class ActivityPlanForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = ActivityPlan
         fields = ["operational_plan", "year", "title", "introduction"]
-        widgets = {"introduction": _rich(5)}
+        widgets = {"introduction": rich_text_widget(5)}
         help_texts = {"introduction": RICH_HELP,
                       "title": _("Lämnas tom: ”Aktivitetsplan” och året.")}
 
@@ -54,7 +54,7 @@ class SectionForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = PlanSection
         fields = ["number", "heading", "agreement_text", "plan_text"]
-        widgets = {"agreement_text": _rich(5), "plan_text": _rich(5)}
+        widgets = {"agreement_text": rich_text_widget(5), "plan_text": rich_text_widget(5)}
         help_texts = {"agreement_text": _("Text hämtad ur samverkansavtalet. ") + RICH_HELP,
                       "plan_text": _("Planens egen text. ") + RICH_HELP}
 
@@ -77,7 +77,7 @@ class ActivityForm(ConcurrencyMixin, forms.ModelForm):
         model = Activity
         fields = ["focus_area", "title", "description", "responsible_body", "responsible_group",
                   "regions", "goals"]
-        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "description": _rich(5),
+        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "description": rich_text_widget(5),
                    "regions": forms.CheckboxSelectMultiple, "goals": forms.CheckboxSelectMultiple}
         help_texts = {"description": RICH_HELP,
                       "responsible_group": _("Ange antingen ett organ eller en grupp.")}

@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from documents.registry import html_to_pdf
-from plans import followup_selectors, selectors
+from plans import selectors
+from plans.followups import selectors as followup_selectors
 from plans.models import (
     ActivityPlan,
     FollowUpReport,
@@ -171,7 +172,7 @@ def _plan_document_changed(sender, document, **kwargs):
 
 def register() -> None:
     from documents.registry import document_changed, register_renderer
-    from plans.followup_services import PDF_KIND
+    from plans.followups.services import PDF_KIND
     from plans.services import PLAN_PDF_KINDS
 
     register_renderer(PDF_KIND, followup_report_document, access=followup_selectors.report_access,

@@ -22,11 +22,12 @@ from plans.models import (
     PlanSection,
     PlanState,
 )
+from regions import permissions
 from regions.models import Body, HealthcareRegion, Meeting, Region
 from regions.selectors import permissions_for_user
 
-MANAGE = "manage_plans"
-INTERNAL = "view_internal"
+MANAGE = permissions.MANAGE_PLANS
+INTERNAL = permissions.VIEW_INTERNAL
 
 
 def can_manage_plans(user, healthcare_region: HealthcareRegion) -> bool:

@@ -88,5 +88,5 @@ urlpatterns = [
          name="activity_move"),
     path("aktivitetsplaner/<int:pk>/aktiviteter/<int:activity_pk>/ta-bort/",
          views.activity_delete, name="activity_delete"),
-    path("", include("plans.followup_urls")),  # återrapporter
+    path("", include("plans.followups.urls")),  # återrapporter
 ]

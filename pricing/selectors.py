@@ -25,6 +25,7 @@ from django.http import Http404
 
 from pricing.imports import PriceLine
 from pricing.models import PriceItem, PriceList, PriceSubmission
+from regions import permissions
 from regions.models import HealthcareRegion, Region, RoleGroup, User
 from regions.selectors import permissions_for_user
 
@@ -41,12 +42,12 @@ def _regions(healthcare_region: HealthcareRegion) -> list[Region]:
 
 def is_insider(user, healthcare_region: HealthcareRegion) -> bool:
     return permissions_for_user(user).has_healthcare_region_perm(
-        "view_internal", healthcare_region.pk)
+        permissions.VIEW_INTERNAL, healthcare_region.pk)
 
 
 def can_manage(user, healthcare_region: HealthcareRegion) -> bool:
     return permissions_for_user(user).has_healthcare_region_perm(
-        "manage_price_lists", healthcare_region.pk)
+        permissions.MANAGE_PRICE_LISTS, healthcare_region.pk)
 
 
 def submit_regions(user, healthcare_region: HealthcareRegion) -> list[Region]:
@@ -54,7 +55,7 @@ def submit_regions(user, healthcare_region: HealthcareRegion) -> list[Region]:
     perms = permissions_for_user(user)
     if not perms.regions and not perms.is_superuser:
         return []
-    return [r for r in _regions(healthcare_region) if perms.has_region_perm("submit_prices", r.pk)]
+    return [r for r in _regions(healthcare_region) if perms.has_region_perm(permissions.SUBMIT_PRICES, r.pk)]
 
 
 def reads_unpublished(user, healthcare_region: HealthcareRegion) -> bool:
@@ -64,7 +65,7 @@ def reads_unpublished(user, healthcare_region: HealthcareRegion) -> bool:
 
 def reads_region_draft(user, healthcare_region: HealthcareRegion, region: Region) -> bool:
     return is_insider(user, healthcare_region) or permissions_for_user(user).has_region_perm(
-        "submit_prices", region.pk)
+        permissions.SUBMIT_PRICES, region.pk)
 
 
 def price_lists_visible(user, healthcare_region: HealthcareRegion) -> QuerySet[PriceList]:
@@ -138,7 +139,7 @@ def region_for_user(user, price_list: PriceList, scb_code: str, *,
     if not price_list.is_public and not reads_region_draft(user, hr, region):
         raise Http404
     if submit and not (
-        permissions_for_user(user).has_region_perm("submit_prices", region.pk)
+        permissions_for_user(user).has_region_perm(permissions.SUBMIT_PRICES, region.pk)
         and price_list.is_collecting
     ):
         raise PermissionDenied
@@ -155,7 +156,7 @@ def submission_for_user(user, price_list: PriceList, region: Region, pk, *,
             price_list=price_list, region=region, pk=pk)
     except (PriceSubmission.DoesNotExist, ValueError):
         raise Http404 from None
-    if confirm and not permissions_for_user(user).has_region_perm("submit_prices", region.pk):
+    if confirm and not permissions_for_user(user).has_region_perm(permissions.SUBMIT_PRICES, region.pk):
         raise PermissionDenied
     return submission
 

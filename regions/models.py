@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from regions.permissions import HEALTHCARE_REGION_PERMISSIONS, REGION_PERMISSIONS
+
 
 class User(AbstractUser):
     is_demo = models.BooleanField(
@@ -56,14 +58,7 @@ class HealthcareRegion(TimestampedModel):
         verbose_name = _("sjukvårdsregion")
         verbose_name_plural = _("sjukvårdsregioner")
         ordering = ["name"]
-        permissions = [
-            ("view_internal", _("Kan läsa utkast och interna handlingar")),
-            ("manage_governance", _("Kan redigera organ, ledamöter, sammanträden och beslut")),
-            ("manage_plans", _("Kan redigera planer och återrapporter")),
-            ("comment_reports", _("Kan kommentera återrapporter")),
-            ("write_follow_up", _("Kan skriva uppföljning för sina gruppers aktiviteter")),
-            ("manage_price_lists", _("Kan öppna, stänga och sammanställa prislistor")),
-        ]
+        permissions = HEALTHCARE_REGION_PERMISSIONS
 
     def __str__(self):
         return self.name
@@ -102,9 +97,7 @@ class Region(TimestampedModel):
         verbose_name = _("region")
         verbose_name_plural = _("regioner")
         ordering = ["scb_code"]
-        permissions = [
-            ("submit_prices", _("Kan lämna in prisuppgifter för regionen")),
-        ]
+        permissions = REGION_PERMISSIONS
         constraints = [
             models.CheckConstraint(
                 condition=Q(scb_code__regex=r"^\d{2}$"), name="region_scb_code_two_digits"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from regions import permissions
 from regions.models import RoleGroup
 
 HEALTHCARE_REGION = "healthcare_region"
@@ -30,11 +31,11 @@ ROLE_SPECS = {
             RoleGroup.Role.KANSLI,
             HEALTHCARE_REGION,
             (
-                "view_internal",
-                "manage_governance",
-                "manage_plans",
-                "write_follow_up",
-                "manage_price_lists",
+                permissions.VIEW_INTERNAL,
+                permissions.MANAGE_GOVERNANCE,
+                permissions.MANAGE_PLANS,
+                permissions.WRITE_FOLLOW_UP,
+                permissions.MANAGE_PRICE_LISTS,
             ),
             _("Skapar och redigerar planer, återrapporter, sammanträden och beslut; "
               "öppnar och stänger prisinsamlingen."),
@@ -42,19 +43,19 @@ ROLE_SPECS = {
         RoleSpec(
             RoleGroup.Role.BOARD_MEMBER,
             HEALTHCARE_REGION,
-            ("view_internal", "comment_reports"),
+            (permissions.VIEW_INTERNAL, permissions.COMMENT_REPORTS),
             _("Läser allt i sin sjukvårdsregion, även utkast på remiss; kommenterar återrapporter."),
         ),
         RoleSpec(
             RoleGroup.Role.GROUP_LEAD,
             HEALTHCARE_REGION,
-            ("write_follow_up",),
+            (permissions.WRITE_FOLLOW_UP,),
             _("Skriver uppföljningen av de aktiviteter som den egna gruppen ansvarar för."),
         ),
         RoleSpec(
             RoleGroup.Role.PRICE_CONTACT,
             REGION,
-            ("submit_prices",),
+            (permissions.SUBMIT_PRICES,),
             _("Laddar upp, förhandsgranskar och ersätter sin regions prisuppgifter."),
         ),
     ]

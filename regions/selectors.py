@@ -15,7 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
-from regions import user_cache
+from regions import permissions, user_cache
 from regions.models import (
     AgendaItem,
     Body,
@@ -105,7 +105,7 @@ def require_healthcare_region_perm(user, healthcare_region: HealthcareRegion, pe
 
 def can_view_internal(user, healthcare_region: HealthcareRegion) -> bool:
     return permissions_for_user(user).has_healthcare_region_perm(
-        "view_internal", healthcare_region.pk
+        permissions.VIEW_INTERNAL, healthcare_region.pk
     )
 
 
@@ -175,7 +175,7 @@ def body_for_user(user, healthcare_region: HealthcareRegion, pk, *, change: bool
     except (Body.DoesNotExist, ValueError):
         raise Http404 from None
     if change:
-        require_healthcare_region_perm(user, healthcare_region, "manage_governance")
+        require_healthcare_region_perm(user, healthcare_region, permissions.MANAGE_GOVERNANCE)
     return body
 
 
@@ -219,7 +219,7 @@ def membership_for_user(user, healthcare_region: HealthcareRegion, pk) -> Member
         )
     except (Membership.DoesNotExist, ValueError):
         raise Http404 from None
-    require_healthcare_region_perm(user, healthcare_region, "manage_governance")
+    require_healthcare_region_perm(user, healthcare_region, permissions.MANAGE_GOVERNANCE)
     return membership
 
 
@@ -255,7 +255,7 @@ def meeting_for_user(
     except (Meeting.DoesNotExist, ValueError):
         raise Http404 from None
     if change:
-        require_healthcare_region_perm(user, healthcare_region, "manage_governance")
+        require_healthcare_region_perm(user, healthcare_region, permissions.MANAGE_GOVERNANCE)
     return meeting
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.editing import form_data, save_form
 from core.history import history_page
-from regions import selectors, services
+from regions import permissions, selectors, services
 from regions.forms import (
     AgendaItemForm,
     DecisionForm,
@@ -34,7 +34,7 @@ from regions.rotation import leadership_rotation_propose
 
 def _can_manage(request, healthcare_region) -> bool:
     return selectors.permissions_for_user(request.user).has_healthcare_region_perm(
-        "manage_governance", healthcare_region.pk
+        permissions.MANAGE_GOVERNANCE, healthcare_region.pk
     )
 
 
@@ -180,7 +180,7 @@ def meeting_list(request, hr):
 @login_required
 def meeting_create(request, hr):
     healthcare_region = selectors.healthcare_region_for_request(request, hr)
-    selectors.require_healthcare_region_perm(request.user, healthcare_region, "manage_governance")
+    selectors.require_healthcare_region_perm(request.user, healthcare_region, permissions.MANAGE_GOVERNANCE)
     initial = {}
     board = Body.objects.filter(healthcare_region=healthcare_region, kind=Body.Kind.BOARD).first()
     if board:

@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from plans import followup_services
+from plans.followups import services as followup_services
 from plans.models import ActivityFollowUp, FollowUpReport, ReportState
 from regions.models import Person, RoleGroup
 from tests.browser.conftest import check_a11y, login

@@ -7,7 +7,7 @@ frozen). The demo group lead leads no group here, so may read drafts but write n
 
 import pytest
 
-from plans import followup_services as services
+from plans.followups import services
 from plans.models import PlanState
 from tests.factories import DecisionFactory, UserFactory
 from tests.permission_columns import INSIDERS, KANSLI_ONLY, PUBLIC

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from documents import selectors as document_selectors
 from documents.models import DocumentState
-from plans.followup_services import PDF_KIND
+from plans.followups.services import PDF_KIND
 from plans.models import Activity, FollowUpReport, ReportState
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from documents import selectors as document_selectors
 from documents.models import DocumentState
-from plans import followup_services as services
+from plans.followups import services
 from tests.fixtures_celery import wait_done
 from tests.plans.factories import ActivityFactory
 

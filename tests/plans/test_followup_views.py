@@ -10,7 +10,7 @@ from documents import registry as document_registry
 from documents import selectors as document_selectors
 from documents.models import DocumentState
 from knowledge.models import GroupRole
-from plans import followup_services as services
+from plans.followups import services
 from plans.models import FollowUpStatus, ReportState
 from regions.models import Person
 from tests.knowledge.factories import GroupMembershipFactory, RegionalGroupFactory

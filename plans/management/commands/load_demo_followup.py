@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from documents import jobs as document_jobs
 from documents import selectors as document_selectors
 from documents.models import DocumentState
-from plans import followup_services
+from plans.followups import services as followup_services
 from plans.models import FollowUpReport
 from regions import services as region_services
 

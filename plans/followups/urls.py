@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import followup_views as views
+from plans.followups import views
 
 # Included from plans.urls, inside its app_name "plans".
 urlpatterns = [

@@ -27,13 +27,14 @@ from plans.models import (
     FollowUpSection,
     ReportState,
 )
+from regions import permissions
 from regions.models import HealthcareRegion
 from regions.selectors import permissions_for_user
 
-MANAGE = "manage_plans"
-WRITE = "write_follow_up"
-INTERNAL = "view_internal"
-COMMENT = "comment_reports"
+MANAGE = permissions.MANAGE_PLANS
+WRITE = permissions.WRITE_FOLLOW_UP
+INTERNAL = permissions.VIEW_INTERNAL
+COMMENT = permissions.COMMENT_REPORTS
 
 
 def _perm(user, perm: str, healthcare_region_id: int) -> bool:
@@ -56,6 +57,11 @@ def reports_visible_to(user, healthcare_region: HealthcareRegion) -> QuerySet[Fo
 
 def can_manage(user, report: FollowUpReport) -> bool:
     return _perm(user, MANAGE, report.healthcare_region_id)
+
+
+def can_manage_reports(user, healthcare_region: HealthcareRegion) -> bool:
+    """Whether the user creates and edits the sjukvårdsregion's återrapporter (the kansli)."""
+    return _perm(user, MANAGE, healthcare_region.pk)
 
 
 def report_for_user(user, healthcare_region: HealthcareRegion, pk, *,
@@ -115,6 +121,17 @@ def writer_for(user, report: FollowUpReport) -> Writer:
     writes = _perm(user, WRITE, hr)
     return Writer(manages=_perm(user, MANAGE, hr), writes=writes,
                   led_groups=groups_led_by(user) if writes else set())
+
+
+def report_contents_for_writer(report: FollowUpReport, writer: Writer):
+    """report_contents, each follow-up marked with whether the writer may write it
+    (`may_write`) and each section with whether they may mark it ready (`may_mark`)."""
+    contents = report_contents(report)
+    for section in contents.sections:
+        for follow_up in section.follow_ups:
+            follow_up.may_write = writer.may_write(follow_up)
+        section.may_mark = writer.manages or any(f.may_write for f in section.follow_ups)
+    return contents
 
 
 def follow_up_for_user(user, report: FollowUpReport, pk) -> ActivityFollowUp:

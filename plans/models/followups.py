@@ -4,8 +4,8 @@ An återrapport belongs to one aktivitetsplan. Per activity it holds a status an
 report text (ActivityFollowUp), per fokusområde whether its writers have marked it
 ready (FollowUpSection), and the nämnd's comments per activity (FollowUpComment).
 Lifecycle: utkast → skickad till nämnden (members read and comment) → lagd till
-handlingarna (decided at a meeting: frozen and public). Imported at the end of
-plans.models, so these are plans' models; tracked by pghistory like the plans.
+handlingarna (decided at a meeting: frozen and public). Tracked by pghistory like the
+plans.
 """
 
 import pghistory
@@ -15,14 +15,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from plans.models.common import track
 from regions.models import Decision, HealthcareRegion, TimestampedModel
-
-__all__ = ["ActivityFollowUp", "FollowUpComment", "FollowUpReport", "FollowUpSection",
-           "FollowUpStatus", "ReportState"]
-
-
-def _track():
-    return (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 
 
 class ReportState(models.TextChoices):
@@ -38,7 +32,7 @@ class FollowUpStatus(models.TextChoices):
     DROPPED = "utgar", _("Utgår")
 
 
-@pghistory.track(*_track())
+@pghistory.track(*track())
 class FollowUpReport(TimestampedModel):
     healthcare_region = models.ForeignKey(
         HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
@@ -85,7 +79,7 @@ class FollowUpReport(TimestampedModel):
         return self.state != ReportState.DECIDED
 
 
-@pghistory.track(*_track())
+@pghistory.track(*track())
 class FollowUpSection(TimestampedModel):
     """A fokusområde of the återrapport, and whether its writers have marked it ready."""
 
@@ -109,7 +103,7 @@ class FollowUpSection(TimestampedModel):
         return f"{self.report} – {self.focus_area}"
 
 
-@pghistory.track(*_track())
+@pghistory.track(*track())
 class ActivityFollowUp(TimestampedModel):
     report = models.ForeignKey(FollowUpReport, verbose_name=_("återrapport"),
                                on_delete=models.CASCADE, related_name="follow_ups")
@@ -139,7 +133,7 @@ class ActivityFollowUp(TimestampedModel):
         return bool(self.status and self.text.strip())
 
 
-@pghistory.track(*_track())
+@pghistory.track(*track())
 class FollowUpComment(TimestampedModel):
     """A nämnd member's comment on one activity's follow-up; the kansli marks it handled."""
 

@@ -1,8 +1,8 @@
 """Pages of återrapporter: the report, writing follow-ups, ready marks, review, decision, PDF.
 
-Views are thin: they fetch through the access helpers in `followup_selectors` (404 for
+Views are thin: they fetch through the access helpers in `selectors` (404 for
 what the user may not read, 403 for what they may read but not change, and for every
-change once the nämnd has decided) and write through `followup_services`.
+change once the nämnd has decided) and write through `services`.
 """
 
 from functools import partial
@@ -19,9 +19,8 @@ from django.views.decorators.http import require_POST
 from core.editing import CONFLICT_SHOWN_ABOVE, form_data, save_form
 from core.history import history_page
 from documents.views import documents_context, status_context
-from plans import followup_selectors as selectors
-from plans import followup_services as services
-from plans.followup_forms import (
+from plans.followups import selectors, services
+from plans.followups.forms import (
     CommentForm,
     FollowUpForm,
     ReportCreateForm,
@@ -48,14 +47,14 @@ def followup_list(request, hr):
     return render(request, "plans/followup/list.html", {
         "healthcare_region": healthcare_region,
         "reports": list(selectors.reports_visible_to(request.user, healthcare_region)),
-        "can_manage": selectors._perm(request.user, selectors.MANAGE, healthcare_region.pk),
+        "can_manage": selectors.can_manage_reports(request.user, healthcare_region),
     })
 
 
 @login_required
 def followup_create(request, hr):
     healthcare_region = healthcare_region_for_request(request, hr)
-    if not selectors._perm(request.user, selectors.MANAGE, healthcare_region.pk):
+    if not selectors.can_manage_reports(request.user, healthcare_region):
         raise PermissionDenied
     form = ReportCreateForm(form_data(request), healthcare_region=healthcare_region)
     if request.method == "POST":
@@ -72,12 +71,8 @@ def followup_create(request, hr):
 
 def followup_detail(request, hr, pk):
     report = _report(request, hr, pk)
-    contents = selectors.report_contents(report)
     writer = selectors.writer_for(request.user, report)
-    for section in contents.sections:
-        for follow_up in section.follow_ups:
-            follow_up.may_write = writer.may_write(follow_up)
-        section.may_mark = writer.manages or any(f.may_write for f in section.follow_ups)
+    contents = selectors.report_contents_for_writer(report, writer)
     can_manage = selectors.can_manage(request.user, report)
     return render(request, "plans/followup/detail.html", {
         "healthcare_region": report.healthcare_region, "report": report, "contents": contents,

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.editing import ConcurrencyMixin
-from plans.forms import RICH_HELP, DecideForm, _rich
+from plans.forms import RICH_HELP, DecideForm, rich_text_widget
 from plans.models import ActivityFollowUp, ActivityPlan, FollowUpReport, FollowUpStatus
 
 
@@ -27,7 +27,7 @@ class ReportForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = FollowUpReport
         fields = ["title", "author_name", "author_unit", "report_date", "introduction"]
-        widgets = {"introduction": _rich(5),
+        widgets = {"introduction": rich_text_widget(5),
                    "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"introduction": RICH_HELP}
 
@@ -39,7 +39,7 @@ class FollowUpForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = ActivityFollowUp
         fields = ["status", "text"]
-        widgets = {"text": _rich(8)}
+        widgets = {"text": rich_text_widget(8)}
         labels = {"text": _("Återrapport")}
         help_texts = {"text": RICH_HELP}
 

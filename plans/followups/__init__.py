@@ -1,0 +1,1 @@
+"""Återrapporter: writing the follow-up of an aktivitetsplan, the nämnd's review and decision."""
