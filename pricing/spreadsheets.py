@@ -15,16 +15,12 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pricing.imports import CATEGORY_LABELS, FORMULA_START, TEMPLATE_COLUMNS, UNIT_LABELS
+from core.tabular import escape_formula
+from pricing.imports import CATEGORY_LABELS, TEMPLATE_COLUMNS, UNIT_LABELS
 from pricing.models import Category, PriceList, Unit
 
 CATEGORY_LABEL = dict(Category.choices)
 UNIT_LABEL = dict(Unit.choices)
-
-
-def escape_formula(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
 
 
 def sek(value: Decimal) -> str:
