@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.uploads import refuse_too_large
 from plans import cache as plan_cache
 from plans import selectors, services, spreadsheets
 from plans.diff import activity_plan_diff, operational_plan_diff
@@ -616,6 +617,7 @@ def activity_import(request, hr, pk):
     healthcare_region, plan = _editable_plan(request, hr, pk, AP)
     form = ImportForm(request.POST if request.method == "POST" else None,
                       request.FILES if request.method == "POST" else None)
+    refuse_too_large(request, form, message=_("Filen är större än 2 MB."))
     errors = []
     if request.method == "POST" and form.is_valid():
         rows, errors = spreadsheets.parse_activities(plan, form.cleaned_data["file"])

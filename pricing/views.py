@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.uploads import refuse_too_large
 from pricing import charts, documents, imports, selectors, services, spreadsheets
 from pricing.forms import (
     ApiTokenForm,
@@ -145,6 +146,7 @@ def upload(request, hr, year, scb):
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     region = selectors.region_for_user(request.user, price_list, scb, submit=True)
     form = PriceUploadForm(form_data(request), request.FILES if request.method == "POST" else None)
+    refuse_too_large(request, form)
     errors = []
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]

@@ -6,8 +6,11 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from pricing.imports import UploadRejected, check_json_lines, read_price_file
+from pricing.models import PriceItem, PriceSubmission
 from tests.pricing.factories import HEADER, csv_bytes
 
 COMMA_HEADER = HEADER.replace(";", ",")
@@ -119,6 +122,20 @@ def test_a_zip_with_too_many_members_is_refused(dalarna):
             archive.writestr(f"xl/media/{i}.txt", "")
     [error] = _errors(buffer.getvalue(), dalarna, "priser.xlsx")
     assert "5001 delar" in error.message
+
+
+@pytest.mark.django_db
+def test_the_price_upload_page_says_the_file_is_over_ten_megabytes_and_stores_nothing(
+        client, open_list, price_contact_dalarna):
+    client.force_login(price_contact_dalarna)
+    response = client.post(reverse("pricing:upload", kwargs={
+        "hr": "mellansverige", "year": 2025, "scb": "20"}),
+        {"file": SimpleUploadedFile("priser.csv", b"a" * 11 * 1024 * 1024)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Filen är större än 10 MB." in page
+    assert "Välj filen som ska laddas upp." not in page
+    assert not PriceSubmission.objects.exists() and not PriceItem.objects.exists()
 
 
 # 4. A 500 instead of a Swedish message -------------------------------------------------
