@@ -1,0 +1,1 @@
+"""What every app shares, importing no app: only Django and libraries."""

@@ -5,15 +5,13 @@ reported with its row number, column, value and a Swedish message. The caller
 writes nothing unless the list of errors is empty.
 """
 
-import csv
-import io
 import re
-import zipfile
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core import tabular
+from core.tabular import HEADER_SEARCH_ROWS, Limits, RowError, Table, UploadRejected
 from knowledge.services import ValueRow
 from regions.models import Region
 
@@ -27,76 +25,31 @@ COLUMNS = {
 COLUMN_LABELS = {"region": "region", "year": "år", "value": "värde"}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None
-    column: str
-    value: str
-    message: str
+# An indicator has a value per region and year: 21 regions × a century of years is
+# 2 100 rows, so 10 000 is never reached; three short columns unpack to about 1 kB a row.
+LIMITS = Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_unpacked_bytes=20 * 1024 * 1024,
+                max_xml_tags=2_000_000, max_columns=100)
+_ALIASES = frozenset(alias for aliases in COLUMNS.values() for alias in aliases)
 
 
-class UploadRejected(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(errors)
-        self.errors = errors
+def _header_score(row: list[str]) -> int:
+    return sum(1 for cell in row if cell.strip().lower() in _ALIASES)
 
 
-def _decode(data: bytes) -> str:
-    # Excel on Windows saves "CSV (semikolonavgränsad)" as cp1252, not UTF-8.
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UploadRejected([RowError(None, "", "", _("Filen kunde inte läsas som text (UTF-8)."))])
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    # Swedish Excel writes semicolons, because the comma is the decimal separator.
-    delimiter = ";" if ";" in first else ("\t" if "\t" in first else ",")
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise UploadRejected([RowError(None, "", "", _("Excelfilen kunde inte läsas."))]) from None
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else _cell_text(v) for v in values])
-    workbook.close()
-    return rows
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float | int | Decimal):
-        return str(value).replace(".", ",")
-    return str(value)
-
-
-def read_table(filename: str, data: bytes) -> list[list[str]]:
-    """The file's rows as lists of text cells; refuses unknown types and oversize files."""
+def read_table(filename: str, data: bytes) -> Table:
+    """The file's rows as text cells; refuses unknown types and oversize files."""
     name = filename.lower()
     if len(data) > MAX_BYTES:
         raise UploadRejected([RowError(None, "", filename, _("Filen är större än 2 MB."))])
-    if name.endswith(".xlsx"):
-        if not data.startswith(b"PK"):
-            raise UploadRejected([RowError(None, "", filename, _("Filen är inte en Excelfil (.xlsx)."))])
-        return _xlsx_rows(data)
-    if name.endswith((".csv", ".txt")):
-        if data.startswith(b"PK") or b"\x00" in data[:1024]:
-            raise UploadRejected([RowError(None, "", filename, _("Filen är inte en textfil (CSV)."))])
-        return _csv_rows(data)
-    raise UploadRejected([RowError(None, "", filename,
-                                   _("Filtypen stöds inte. Ladda upp en CSV- eller .xlsx-fil."))])
+    if name.endswith(".xlsx") and not data.startswith(b"PK"):
+        raise UploadRejected([RowError(None, "", filename, _("Filen är inte en Excelfil (.xlsx)."))])
+    if name.endswith((".csv", ".txt")) and data.startswith(b"PK"):
+        raise UploadRejected([RowError(None, "", filename, _("Filen är inte en textfil (CSV)."))])
+    if not name.endswith((".xlsx", ".csv", ".txt")):
+        raise UploadRejected([RowError(None, "", filename,
+                                       _("Filtypen stöds inte. Ladda upp en CSV- eller .xlsx-fil."))])
+    return tabular.read_table(filename, data, limits=LIMITS, header_score=_header_score,
+                              min_score=2)
 
 
 def _parse_decimal(text: str) -> Decimal:
@@ -109,25 +62,32 @@ def _parse_decimal(text: str) -> Decimal:
     return Decimal(cleaned)
 
 
-def parse_values(table: list[list[str]], regions: list[Region]) -> list[ValueRow]:
+def parse_values(table: Table, regions: list[Region]) -> list[ValueRow]:
     """Validate every row; raise UploadRejected with all errors, or return the rows."""
-    table = [row for row in table if any((cell or "").strip() for cell in row)]
-    if not table:
+    first = table.header + 1
+    numbered = [(number, row) for number, row in enumerate(table.rows[table.header:], first)
+                if any((cell or "").strip() for cell in row)]
+    if not numbered:
         raise UploadRejected([RowError(None, "", "", _("Filen innehåller inga rader."))])
-    header = [(cell or "").strip().lower() for cell in table[0]]
+    header = [(cell or "").strip().lower() for cell in numbered[0][1]]
     positions = {}
     errors = []
     for key, aliases in COLUMNS.items():
         found = [i for i, name in enumerate(header) if name in aliases]
         if not found:
-            errors.append(RowError(1, COLUMN_LABELS[key], "",
+            errors.append(RowError(numbered[0][0], COLUMN_LABELS[key], "",
                                    _("Kolumnen ”%(col)s” saknas i rubrikraden.")
                                    % {"col": COLUMN_LABELS[key]}))
         else:
             positions[key] = found[0]
     if errors:
+        if not table.found_header:
+            errors.append(RowError(numbered[0][0], "", "", _(
+                "Ingen rubrikrad hittades. Rubrikraden ska stå bland de första %(n)s raderna "
+                "(i något av bladen), med kolumnerna region, år och värde.")
+                % {"n": HEADER_SEARCH_ROWS}))
         raise UploadRejected(errors)
-    body = table[1:]
+    body = numbered[1:]
     if not body:
         raise UploadRejected([RowError(None, "", "", _("Filen innehåller inga rader med värden."))])
     if len(body) > MAX_ROWS:
@@ -140,7 +100,7 @@ def parse_values(table: list[list[str]], regions: list[Region]) -> list[ValueRow
             by_name[name.strip().lower()] = r
     seen: dict[tuple[int, int], int] = {}
     result = []
-    for index, row in enumerate(body, start=2):
+    for index, row in body:
         def cell(key, row=row):
             pos = positions[key]
             return (row[pos] if pos < len(row) else "").strip()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from core import charts
 from core.editing import form_data, save_form
 from core.formatting import number, plain
+from core.uploads import refuse_too_large
 from knowledge import imports, selectors, services
 from knowledge.forms import (
     CouncilForm,
@@ -482,6 +483,7 @@ def indicator_upload(request, hr, pk):
     healthcare_region = healthcare_region_for_request(request, hr)
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorUploadForm(form_data(request), request.FILES if request.method == "POST" else None)
+    refuse_too_large(request, form, message=_("Filen är större än 2 MB."))
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

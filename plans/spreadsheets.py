@@ -14,18 +14,18 @@ from dataclasses import dataclass
 import openpyxl
 from django.utils.translation import gettext as _
 
+from core import tabular
+from core.tabular import Limits, RowError, UploadRejected, escape_formula, unescape_formula
 from plans import selectors
 from plans.models import ActivityPlan
 from plans.richtext import plain
 
 COLUMNS = ["Fokusområde", "Aktivitet", "Beskrivning", "Ansvarig", "Berörda regioner", "Mål"]
 IMPORT_COLUMNS = COLUMNS[:5]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+# An aktivitetsplan has tens of activities, a few hundred at most; descriptions are long
+# texts, so a row may unpack to a few kilobytes.
+LIMITS = Limits(max_bytes=2 * 1024 * 1024, max_rows=5_000, max_unpacked_bytes=50 * 1024 * 1024,
+                max_xml_tags=2_000_000, max_columns=100)
 
 
 def activity_rows(plan: ActivityPlan) -> list[list[str]]:
@@ -62,14 +62,6 @@ def export_xlsx(plan: ActivityPlan) -> bytes:
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
-
-
-@dataclass
 class ActivityRow:
     row: int
     focus_area: object
@@ -80,35 +72,27 @@ class ActivityRow:
     regions: list
 
 
-def _read(upload) -> list[list[str]]:
-    name = upload.name.lower()
-    data = upload.read()
-    if name.endswith(".csv"):
-        text = data.decode("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=";,\t")
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+def _header_score(row: list[str]) -> int:
+    return sum(1 for cell in row if cell.strip() in IMPORT_COLUMNS)
 
 
 def _unescape(value: str) -> str:
-    value = (value or "").strip()
-    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+    return unescape_formula((value or "").strip())
 
 
 def parse_activities(plan: ActivityPlan, upload) -> tuple[list[ActivityRow], list[RowError]]:
     """Every row of the file checked against the plan; (rows, errors), errors first."""
     try:
-        table = _read(upload)
-    except Exception:
-        return [], [RowError(1, "", upload.name, _("Filen kunde inte läsas som XLSX eller CSV."))]
-    if not table:
-        return [], [RowError(1, "", "", _("Filen är tom."))]
-    header = [h.strip() for h in table[0]]
+        table = tabular.read_table(upload.name, upload.read(), limits=LIMITS,
+                                   header_score=_header_score, min_score=2)
+    except UploadRejected as rejected:
+        return [], rejected.errors
+    header = [h.strip() for h in table.rows[table.header]]
     missing = [c for c in IMPORT_COLUMNS[:2] if c not in header]
     if missing:
-        return [], [RowError(1, c, "", _("Kolumnen saknas i första raden.")) for c in missing]
+        return [], [RowError(table.header + 1, c, "", _(
+            "Kolumnen saknas i rubrikraden, som ska stå bland de första 20 raderna."))
+            for c in missing]
     index = {name: header.index(name) for name in IMPORT_COLUMNS if name in header}
     hr = plan.healthcare_region
     areas = {a.name.casefold(): a for a in plan.focus_areas.all()}
@@ -123,7 +107,7 @@ def parse_activities(plan: ActivityPlan, upload) -> tuple[list[ActivityRow], lis
         regions[region.name.casefold()] = region
         regions[region.short_name.casefold()] = region
     rows, errors = [], []
-    for number, raw in enumerate(table[1:], start=2):
+    for number, raw in enumerate(table.rows[table.header + 1:], start=table.header + 2):
         cells = {name: _unescape(raw[i] if i < len(raw) else "") for name, i in index.items()}
         if not any(cells.values()):
             continue

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core.editing import CONFLICT_SHOWN_ABOVE, form_data, save_form
 from core.history import history_page
+from core.uploads import refuse_too_large
 from documents.views import documents_context, status_context
 from plans import cache as plan_cache
 from plans import selectors, services, spreadsheets
@@ -615,6 +616,7 @@ def activity_import(request, hr, pk):
     healthcare_region, plan = _editable_plan(request, hr, pk, AP)
     form = ImportForm(request.POST if request.method == "POST" else None,
                       request.FILES if request.method == "POST" else None)
+    refuse_too_large(request, form, message=_("Filen är större än 2 MB."))
     errors = []
     if request.method == "POST" and form.is_valid():
         rows, errors = spreadsheets.parse_activities(plan, form.cleaned_data["file"])

@@ -13,13 +13,9 @@ single cells only where something is wrong.
 """
 
 import contextlib
-import csv
 import gc
-import io
 import re
-import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice, repeat
 from operator import itemgetter
@@ -27,13 +23,23 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from core import tabular
+from core.tabular import (
+    HEADER_SEARCH_ROWS,
+    Limits,
+    RowError,
+    Table,
+    UploadRejected,
+    cell_text,
+    reject,
+    unescape_formula,
+)
 from pricing.models import PRICE_CEILING, Category, Unit
 from regions.models import Region
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_ERRORS = 500  # enough to fix a file; a wholly wrong file should not make a 100 000-row page
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # field → (label shown in messages, accepted column names in lower case)
 COLUMNS = {
@@ -87,20 +93,6 @@ CATEGORY_LABELS = [str(label) for _v, label in Category.choices]
 UNIT_LABELS = [str(label) for _v, label in Unit.choices]
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-
-class UploadRejected(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 class PriceLine(NamedTuple):
     """A checked line, ready to be written; the price is the normalised text, e.g. '74750.00'."""
 
@@ -119,94 +111,33 @@ class PriceLine(NamedTuple):
 
 
 def _reject(message: str, value: str = "") -> UploadRejected:
-    return UploadRejected([RowError(None, "", value, message)])
+    return reject(message, value)
 
 
 # Reading files --------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV (semikolonavgränsad)" as Windows-1252.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise _reject(_("Filen kunde inte läsas som text (UTF-8 eller Windows-1252).")) \
-                from None
+# Each limit is past what a real price file reaches and bounds the time and memory of a
+# hostile one. A 200 000-line list as openpyxl writes it (inline strings) unpacks to
+# 103 MB with 10 million XML tags in its sheet; Excel's own, with shared strings, less.
+LIMITS = Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_unpacked_bytes=200 * 1024 * 1024,
+                max_xml_tags=14_000_000, max_columns=100, formulas_as_text=True)
+_ALIASES = frozenset(alias for _label, aliases in COLUMNS.values() for alias in aliases)
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
-    text = _decode(data)
-    first = text[: text.find("\n")] if "\n" in text else text
-    # Swedish Excel writes semicolons, because the comma is the decimal separator.
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else (
-        "\t" if "\t" in first and "," not in first else ",")
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+def _header_score(row: list[str]) -> int:
+    return sum(1 for cell in row if cell.strip().lower() in _ALIASES)
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    # Numbers become text with a decimal comma, so that the price parser never
-    # mistakes a decimal point for a thousands separator ('1234.567' is not 1 234 567).
-    if isinstance(value, float):
-        return repr(int(value)) if value.is_integer() else repr(value).replace(".", ",")
-    if isinstance(value, int | Decimal):
-        return str(value).replace(".", ",")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value)
+def read_table(filename: str, data: bytes) -> Table:
+    """The file's rows as text cells, told CSV or XLSX by its content, never by its name.
 
-
-def xlsx_rows(data: bytes) -> list[list[str]]:
-    """The first sheet's rows as text; a formula cell comes back as its '=…' text."""
-    from openpyxl import load_workbook
-
-    try:
-        # Not data_only: a formula is reported as such rather than read as its cached
-        # value (stale, or missing when the file was never opened in Excel).
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise _reject(_("Excelfilen kunde inte läsas. Spara den som .xlsx och försök igen.")) \
-            from None
-    try:
-        sheet = workbook.worksheets[0]
-        cell_text = _cell_text
-        return [["" if v is None else v if v.__class__ is str else cell_text(v) for v in values]
-                for values in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
-def read_table(filename: str, data: bytes) -> tuple[list[list[str]], str]:
-    """The file's rows as text cells and its kind ('csv' or 'xlsx'), told by its content.
-
-    Refuses files over 10 MB and files that are neither CSV nor XLSX, whatever their name.
+    Refuses files over 10 MB and files that are neither CSV nor XLSX, whatever their name;
+    the header is the first row naming three known columns among the first 20 rows (of
+    the first sheet that has one).
     """
-    if len(data) > MAX_BYTES:
-        raise _reject(_("Filen är större än 10 MB."), filename)
-    if not data.strip():
-        raise _reject(_("Filen är tom."), filename)
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            names = []
-        if "xl/workbook.xml" not in names:
-            raise _reject(_("Filen är en zip-fil men inte en Excelfil (.xlsx)."), filename)
-        return xlsx_rows(data), "xlsx"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _reject(_("Det gamla Excelformatet (.xls) stöds inte. Spara filen som .xlsx "
-                        "eller CSV."), filename)
-    if b"\x00" in data[:4096] or data.startswith(b"%PDF"):
-        raise _reject(_("Filen är varken en CSV-fil eller en Excelfil (.xlsx)."), filename)
-    return csv_rows(data), "csv"
+    return tabular.read_table(filename, data, limits=LIMITS, header_score=_header_score,
+                              min_score=3)
 
 
 # Checking rows --------------------------------------------------------------------
@@ -314,40 +245,39 @@ def _header_positions(header: list[str], number: int) -> tuple[dict[str, int], l
     return positions, errors
 
 
-def _unescape(value: str) -> str:
-    # Our own exports put an apostrophe before = + - @ so Excel shows text; undo it.
-    if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_START):
-        return value[1:]
-    return value
-
-
 def region_matcher(region: Region):
     names = {region.scb_code, region.name.lower(), region.short_name.lower(),
              region.scb_code.lstrip("0")}
     return lambda text: text.lower() in names
 
 
-def _non_blank(table: list[list[str]]) -> tuple[list[list[str]], Sequence[int]]:
-    """The rows that have any text, and each one's number in the file (1 for its first row).
+def _non_blank(table: list[list[str]], first: int = 1) -> tuple[list[list[str]], Sequence[int]]:
+    """The rows that have any text, and each one's number in the file (`first` for table[0]).
 
     Blank rows are skipped but still counted, so that "rad 12" is row 12 in Excel.
     """
     filled = list(map(str.strip, map("".join, table)))
     if "" not in filled:
-        return table, range(1, len(table) + 1)
+        return table, range(first, first + len(table))
     kept = [i for i, text in enumerate(filled) if text]
-    return [table[i] for i in kept], [i + 1 for i in kept]
+    return [table[i] for i in kept], [i + first for i in kept]
 
 
-def check_lines(table: list[list[str]], region: Region, *, is_xlsx: bool = False) -> list[PriceLine]:
-    """Validate every row of a table (header first); return the lines or raise all errors."""
-    table, numbers = _non_blank(table)
-    if not table:
+def check_lines(table: Table, region: Region) -> list[PriceLine]:
+    """Validate every row under the table's header; return the lines or raise all errors."""
+    rows, header = table.rows, table.header
+    if not any(map("".join, rows)):
         raise _reject(_("Filen innehåller inga rader."))
-    positions, errors = _header_positions(table[0], numbers[0])
+    positions, errors = _header_positions(rows[header], header + 1)
     if errors:
+        if not table.found_header:
+            errors.append(RowError(header + 1, "", "", _(
+                "Ingen rubrikrad hittades. Rubrikraden ska stå bland de första %(n)s raderna "
+                "(i något av bladen), med kolumnerna %(names)s.") % {
+                    "n": HEADER_SEARCH_ROWS, "names": ", ".join(TEMPLATE_COLUMNS)}))
         raise UploadRejected(errors)
-    body, numbers = table[1:], numbers[1:]
+    body, numbers = _non_blank(rows[header + 1:], header + 2)
+    is_xlsx = table.kind == "xlsx"
     if not body:
         raise _reject(_("Filen har en rubrikrad men inga prisrader."))
     if len(body) > MAX_ROWS:
@@ -414,7 +344,7 @@ def _check_columns(columns: dict[str, Sequence[str]], numbers: Sequence[int], re
             for i in formulas[key]:
                 column[i] = ""
         if "\n'" in joined:
-            column = [_unescape(v) if v[:1] == "'" else v for v in column]
+            column = [unescape_formula(v) if v[:1] == "'" else v for v in column]
         values[key] = column
 
     msg_required = _("Uppgiften saknas.")
@@ -505,8 +435,9 @@ def _in_row_order(found: list[tuple[int, int, int, RowError]]) -> list[RowError]
 def read_price_file(filename: str, data: bytes, region: Region) -> tuple[list[PriceLine], str]:
     """Every line of an uploaded CSV or XLSX, checked; raises UploadRejected with all errors."""
     with _no_cycle_collection():
-        table, kind = read_table(filename, data)
-        lines = check_lines(table, region, is_xlsx=kind == "xlsx")
+        table = read_table(filename, data)
+        kind = table.kind
+        lines = check_lines(table, region)
         # Gone before collection resumes, whose first pass visits whatever is still alive.
         del table
     return lines, kind
@@ -545,7 +476,12 @@ def check_json_lines(payload, region: Region) -> list[PriceLine]:
             value = line.get(key, "")
             if isinstance(value, bool) or not isinstance(value, str | int | float | type(None)):
                 raise UploadRejected([RowError(index, key, "", _("Fel datatyp."))])
-            record[key] = "" if value is None else (
-                value if isinstance(value, str) else _cell_text(value))
+            text = "" if value is None else (
+                value if isinstance(value, str) else cell_text(value))
+            if "\x00" in text:
+                # PostgreSQL cannot store a NUL in text; the JSON escape \u0000 makes one.
+                raise UploadRejected([RowError(index, key, text.replace("\x00", "␀")[:60], _(
+                    "Texten innehåller ett NUL-tecken (\\u0000), som inte kan sparas."))])
+            record[key] = text
         records.append(record)
     return check_records(records, region, first_row=1, json_names=True)

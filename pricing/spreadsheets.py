@@ -9,27 +9,18 @@ its lines, correct them and upload the file again.
 import csv
 import io
 import json
-from decimal import Decimal
 
 import openpyxl
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pricing.imports import CATEGORY_LABELS, FORMULA_START, TEMPLATE_COLUMNS, UNIT_LABELS
+from core.formatting import decimal_comma
+from core.tabular import escape_formula
+from pricing.imports import CATEGORY_LABELS, TEMPLATE_COLUMNS, UNIT_LABELS
 from pricing.models import Category, PriceList, Unit
 
 CATEGORY_LABEL = dict(Category.choices)
 UNIT_LABEL = dict(Unit.choices)
-
-
-def escape_formula(value) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_START) else text
-
-
-def sek(value: Decimal) -> str:
-    """'74750,00': the decimal comma Swedish spreadsheets read as a number."""
-    return f"{value:.2f}".replace(".", ",")
 
 
 def template_xlsx() -> bytes:
@@ -83,7 +74,7 @@ def export_csv(items) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)
     for row in _rows(items):
-        writer.writerow([escape_formula(v) if i != 7 else sek(v) for i, v in enumerate(row)])
+        writer.writerow([escape_formula(v) if i != 7 else decimal_comma(v) for i, v in enumerate(row)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

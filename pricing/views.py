@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core import charts
 from core.editing import form_data, save_form
 from core.formatting import kronor
+from core.uploads import refuse_too_large
 from documents import registry as document_registry
 from documents import selectors as document_selectors
 from documents.views import status_context
@@ -146,6 +147,7 @@ def upload(request, hr, year, scb):
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     region = selectors.region_for_user(request.user, price_list, scb, submit=True)
     form = PriceUploadForm(form_data(request), request.FILES if request.method == "POST" else None)
+    refuse_too_large(request, form)
     errors = []
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]

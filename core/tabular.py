@@ -1,0 +1,466 @@
+"""Reading uploaded tables (CSV, XLSX) for every upload, and the formula escaping of exports.
+
+One reader for price lines, indicator values and activities: it tells CSV from XLSX by
+the content, finds the header row, and refuses with a Swedish message (UploadRejected)
+whatever it cannot read exactly; each app keeps its own column checks.
+
+The files are what Swedish offices produce: Excel's "CSV (semikolonavgränsad)" in
+Windows-1252, UTF-8 with or without a BOM, Excel for Mac's "CSV (Macintosh)" with CR
+line endings, Excel's "Unicode-text" (tab-separated UTF-16 LE with a BOM), and XLSX with
+title rows above the header or the table on another sheet than the first.
+
+Hostile files are bounded before and while they are parsed: an XLSX is a zip, so its
+members are counted and their unpacked sizes and XML tags summed first (a 290 kB file
+can unpack to 100 MB); the sheet is then read as a stream, row by row, with limits on
+rows, cells and nesting, and XML with a DTD (entity expansion) is refused by defusedxml.
+"""
+
+import csv
+import io
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import islice
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
+from django.utils.translation import gettext as _
+
+# A spreadsheet program runs a cell that starts with one of these (a tab or carriage
+# return before one too), so exports put an apostrophe before such a text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_SEARCH_ROWS = 20  # title rows above the header: a few in the files we have seen
+EXCEL_MAX_COLUMNS = 16_384  # XFD; a row with more cells than this is not from Excel
+MAX_CELL_PARTS = 10_000  # elements in one cell (rich text runs); Excel holds 32 767 characters
+MAX_OTHER_ELEMENTS = 200_000  # merged cells, hyperlinks, formats … around the rows
+MAX_ERRORS = 500
+CSV_FIELD_LIMIT = csv.field_size_limit()
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+
+class UploadRejected(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def reject(message: str, value: str = "", *, row: int | None = None,
+           column: str = "") -> UploadRejected:
+    return UploadRejected([RowError(row, column, value, message)])
+
+
+def escape_formula(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def unescape_formula(value: str) -> str:
+    """Our own exports put an apostrophe before = + - @ so Excel shows text; undo it."""
+    if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_START):
+        return value[1:]
+    return value
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one reader accepts; each is beyond what a real file of its kind reaches."""
+
+    max_bytes: int  # the uploaded file
+    max_rows: int  # rows under the header
+    max_unpacked_bytes: int  # XLSX: the zip's members together, unpacked
+    max_xml_tags: int  # XLSX: '<' in any one member, counted before it is parsed
+    max_members: int = 1_000  # XLSX: a workbook with charts and images has a few dozen
+    max_columns: int = 100  # cells further right are ignored (read, never kept)
+    formulas_as_text: bool = False  # XLSX: a formula as its '=…' text, else its cached value
+
+
+@dataclass
+class Table:
+    """Every row of the file (or of the sheet that has the header), row 1 first."""
+
+    rows: list[list[str]]
+    header: int  # index in rows of the header row (0 unless title rows come first)
+    kind: str  # "csv" or "xlsx"
+    sheet: str = ""
+    found_header: bool = True  # False: no row looked like a header; `header` is the first row
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+def read_table(filename: str, data: bytes, *, limits: Limits,
+               header_score: Callable[[list[str]], int], min_score: int) -> Table:
+    """The file's rows as text cells, told CSV or XLSX by its content, never by its name.
+
+    The header is the first row among the first HEADER_SEARCH_ROWS (on the first sheet
+    that has one) whose `header_score` (how many cells name a known column) reaches
+    `min_score`. Raises UploadRejected with a Swedish message for anything it cannot
+    read exactly; no cell of the table holds a NUL (PostgreSQL text cannot).
+    """
+    if len(data) > limits.max_bytes:
+        raise reject(_("Filen är större än %(mb)s MB.") % {"mb": _mb(limits.max_bytes)},
+                     filename)
+    if not data.strip():
+        raise reject(_("Filen är tom."), filename)
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_table(filename, data, limits, header_score, min_score)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise reject(_("Det gamla Excelformatet (.xls) stöds inte. Spara filen som .xlsx "
+                       "eller CSV."), filename)
+    if data.startswith(b"%PDF"):
+        raise reject(_("Filen är varken en CSV-fil eller en Excelfil (.xlsx)."), filename)
+    return _csv_table(filename, data, limits, header_score, min_score)
+
+
+def _header_index(rows: list[list[str]], header_score, min_score) -> tuple[int, int]:
+    """(index, score) of the first row reaching min_score in the first rows, else (-1, 0)."""
+    for index, row in enumerate(islice(rows, HEADER_SEARCH_ROWS)):
+        score = header_score(row)
+        if score >= min_score:
+            return index, score
+    return -1, 0
+
+
+def _first_filled(rows: list[list[str]]) -> int:
+    return next((i for i, row in enumerate(rows) if any(c.strip() for c in row)), 0)
+
+
+def _reject_nul(rows: list[list[str]], header: int) -> None:
+    # PostgreSQL cannot store a NUL in text: refused at the upload, not at the confirmation.
+    names = rows[header] if rows else []
+
+    def name(column: int) -> str:
+        return names[column - 1].strip() if column <= len(names) and names[column - 1].strip() \
+            else _("kolumn %(n)s") % {"n": column}
+
+    errors = [RowError(number, name(column), cell.replace("\x00", "␀")[:60],
+                       _("Cellen innehåller ett NUL-tecken (byte 0), som inte kan sparas. "
+                         "Spara filen igen som CSV eller .xlsx från kalkylprogrammet."))
+              for number, row in enumerate(rows, start=1)
+              for column, cell in enumerate(row, start=1) if "\x00" in cell]
+    raise UploadRejected(errors[:MAX_ERRORS])
+
+
+# CSV ----------------------------------------------------------------------------------
+
+
+def _decode(filename: str, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode-text": UTF-16 with a byte order mark, tab-separated.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise reject(_("Filen ser ut att vara UTF-16 (Excels ”Unicode-text”) men kunde "
+                           "inte läsas som det."), filename) from None
+    head = data[:4096]
+    if b"\x00" in head:
+        if head[1::2].count(0) > len(head) // 4 or head[::2].count(0) > len(head) // 4:
+            raise reject(_("Filen är UTF-16 utan byteordningsmärke (BOM). Spara den som "
+                           "”CSV UTF-8” eller som .xlsx."), filename)
+        raise reject(_("Filen är varken en CSV-fil eller en Excelfil (.xlsx)."), filename)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV (semikolonavgränsad)" as Windows-1252.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise reject(_("Filen kunde inte läsas som text (UTF-8 eller Windows-1252)."),
+                         filename) from None
+
+
+def _csv_reader(text: str, delimiter: str):
+    # newline="": lines end at CR, LF or CR LF (Excel for Mac writes CR only), and a
+    # quoted field keeps its own line breaks.
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _csv_table(filename, data, limits, header_score, min_score) -> Table:
+    text = _decode(filename, data)
+    best = None
+    for delimiter in (";", "\t", ","):
+        try:
+            sample = list(islice(_csv_reader(text, delimiter), HEADER_SEARCH_ROWS))
+        except csv.Error:
+            continue
+        index, score = _header_index(sample, header_score, min_score)
+        if index >= 0 and (best is None or score > best[2]):
+            best = (delimiter, index, score)
+    if best is None:
+        # No row looks like a header: guess from the first line, and let the app's
+        # column check say which columns are missing and where the header must be.
+        lines = text.strip("\r\n").splitlines()
+        first = lines[0] if lines else ""
+        delimiter, header, found = max((";", "\t", ","), key=first.count), None, False
+    else:
+        delimiter, header, _score = best
+        found = True
+    reader = _csv_reader(text, delimiter)
+    cap = limits.max_rows + HEADER_SEARCH_ROWS + 1
+    rows: list[list[str]] = []
+    try:
+        # extend keeps the rows read before an error, whose count names the failing row.
+        rows.extend(islice(reader, cap))
+        extra = next(reader, None)
+    except csv.Error as error:
+        row = len(rows) + 1
+        if "field larger" in str(error):
+            message = _("Ett fält är längre än %(n)s tecken. Det beror oftast på ett "
+                        "citattecken (\") som inleder ett fält men aldrig avslutas; "
+                        "fältet börjar på rad %(row)s eller strax före.")
+            raise reject(message % {"n": f"{CSV_FIELD_LIMIT:,}".replace(",", " "),
+                                    "row": row}, row=row) from None
+        raise reject(_("Raden kunde inte läsas som CSV: %(reason)s.") % {"reason": error},
+                     row=row) from None
+    if extra is not None:
+        raise reject(_("Filen har fler än %(n)s rader.") % {"n": limits.max_rows}, filename)
+    if header is None:
+        header = _first_filled(rows)
+    if "\x00" in text:
+        _reject_nul(rows, header)
+    width = len(rows[header]) if rows else 0
+    if found and max(map(len, rows)) > width:
+        _reject_long_rows(rows, header, width, delimiter)
+    return Table(rows, header, "csv", found_header=found)
+
+
+def _reject_long_rows(rows, header, width, delimiter) -> None:
+    # A separator inside an unquoted value ("3 003,50" between commas) splits it in two
+    # and moves every later field one column right: never repaired, always refused.
+    names = {";": _("semikolon"), ",": _("komma"), "\t": _("tabb")}
+    message = _("Raden har %(n)s fält men rubrikraden %(width)s (avgränsare: %(sep)s). Ett "
+                "värde som innehåller avgränsaren, t.ex. priset 3 003,50 i en kommaseparerad "
+                "fil, måste stå inom citattecken; spara hellre filen med semikolon som "
+                "avgränsare.")
+    errors = [RowError(number, "", delimiter.join(row)[:80],
+                       message % {"n": len(row), "width": width, "sep": names[delimiter]})
+              for number, row in enumerate(rows, start=1)
+              if len(row) > width and number > header + 1]
+    if errors:
+        raise UploadRejected(errors[:MAX_ERRORS])
+    # Only rows above the header are wider: title rows, harmless.
+
+
+# XLSX ---------------------------------------------------------------------------------
+
+
+def _unreadable(filename: str) -> UploadRejected:
+    return reject(_("Excelfilen kunde inte läsas (den är trasig eller inte en riktig .xlsx). "
+                    "Öppna den i Excel, spara den som .xlsx och försök igen."), filename)
+
+
+def _xml_refused(filename: str) -> UploadRejected:
+    return reject(_("Excelfilen innehåller trasig XML eller en DTD med entiteter, som inte "
+                    "tas emot. Öppna den i Excel, spara den som .xlsx och försök igen."),
+                  filename)
+
+
+def _check_archive(filename: str, data: bytes, limits: Limits) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _unreadable(filename) from None
+    if len(infos) > limits.max_members:
+        raise reject(_("Excelfilen består av %(n)s delar; en prislista eller tabell har "
+                       "högst %(max)s.") % {"n": len(infos), "max": limits.max_members},
+                     filename)
+    if "xl/workbook.xml" not in {info.filename for info in infos}:
+        raise reject(_("Filen är en zip-fil men inte en Excelfil (.xlsx)."), filename)
+    unpacked = sum(info.file_size for info in infos)
+    if unpacked > limits.max_unpacked_bytes:
+        raise reject(_("Excelfilen är %(size)s MB uppackad; högst %(max)s MB tas emot. Dela "
+                       "upp filen eller spara den som CSV.")
+                     % {"size": _mb(unpacked), "max": _mb(limits.max_unpacked_bytes)}, filename)
+    # The declared sizes bound what is unpacked: zipfile stops at a member's declared size
+    # and fails its CRC check if the data says otherwise. Counting tags (in C, as it
+    # unpacks) bounds the elements the XML parsers will build, before any of them runs.
+    for info in infos:
+        if not info.filename.endswith((".xml", ".rels")):
+            continue
+        tags = 0
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(1 << 20):
+                    tags += chunk.count(b"<")
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
+                NotImplementedError, RuntimeError):
+            raise _unreadable(filename) from None
+        if tags > limits.max_xml_tags:
+            raise reject(_("Excelfilen är för stor uppackad (%(part)s har %(n)s XML-taggar; "
+                           "högst %(max)s tas emot).")
+                         % {"part": info.filename, "n": tags, "max": limits.max_xml_tags},
+                         filename)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CELL, _ROW = f"{_MAIN}c", f"{_MAIN}row"
+_CELL_PARTS = {f"{_MAIN}{name}" for name in ("v", "f", "is", "t", "r", "rPr", "rPh")}
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    # Numbers become text with a decimal comma, so that the price parser never
+    # mistakes a decimal point for a thousands separator ('1234.567' is not 1 234 567).
+    if isinstance(value, float):
+        return repr(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    if isinstance(value, int | Decimal):
+        return str(value).replace(".", ",")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+class _Workbook:
+    """The parts of a workbook the rows need, read with openpyxl's own readers.
+
+    Not openpyxl.load_workbook: in read-only mode it parses every sheet once to find its
+    size (the whole sheet when it declares none, holding the parsed elements), and it
+    turns the XML parser's refusals into a bare ValueError.
+    """
+
+    def __init__(self, data: bytes, *, data_only: bool):
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=data_only)
+        self.archive = reader.archive
+        try:
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            apply_stylesheet(reader.archive, reader.wb)
+            self.sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
+                           if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+        except BaseException:
+            self.archive.close()
+            raise
+        self.shared_strings = reader.shared_strings
+        self.data_only = data_only
+        self.epoch = reader.wb.epoch
+        self.date_formats = reader.wb._date_formats
+        self.timedelta_formats = reader.wb._timedelta_formats
+
+
+def _sheet_rows(workbook: _Workbook, title: str, target: str, limits: Limits,
+                filename: str) -> Iterator[list[str]]:
+    """A sheet's rows as text, streamed: at most one row's cells are held at a time.
+
+    openpyxl's own row reader builds a whole row before anything can look at it, and pads
+    every row to the sheet's declared width (up to 16 384 cells); this one keeps the cells
+    it needs and clears each element as soon as it is read. It uses openpyxl's cell parser
+    (types, shared strings, dates, formulas).
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    parser = WorkSheetParser(None, workbook.shared_strings, data_only=workbook.data_only,
+                             epoch=workbook.epoch, date_formats=workbook.date_formats,
+                             timedelta_formats=workbook.timedelta_formats)
+    max_row = limits.max_rows + HEADER_SEARCH_ROWS + 1
+    max_columns = limits.max_columns
+    text_of = cell_text
+    number = 0
+    cells: list = []
+    count = parts = others = 0
+    with workbook.archive.open(target) as source:
+        for _event, element in iterparse(source, forbid_dtd=True):
+            tag = element.tag
+            if tag == _CELL:
+                cell = parser.parse_cell(element)
+                element.clear()
+                count += 1
+                parts = 0
+                if count > EXCEL_MAX_COLUMNS or cell["column"] > EXCEL_MAX_COLUMNS:
+                    raise reject(_("Bladet ”%(sheet)s” har en rad med fler än %(n)s celler, "
+                                   "vilket Excel inte tillåter.")
+                                 % {"sheet": title, "n": EXCEL_MAX_COLUMNS}, filename)
+                if cell["value"] is not None and cell["column"] <= max_columns:
+                    cells.append((cell["column"], cell["value"]))
+            elif tag == _ROW:
+                given = element.get("r")
+                row = int(given) if given and given.isdigit() else number + 1
+                element.clear()
+                if row <= number:
+                    raise reject(_("Bladet ”%(sheet)s” har raderna i fel ordning (rad %(row)s "
+                                   "efter rad %(prev)s).")
+                                 % {"sheet": title, "row": row, "prev": number}, filename)
+                if row > max_row:
+                    raise reject(_("Filen har fler än %(n)s rader.") % {"n": limits.max_rows},
+                                 filename)
+                for _gap in range(number + 1, row):
+                    yield []
+                values = [""] * max((column for column, _v in cells), default=0)
+                for column, value in cells:
+                    values[column - 1] = value if value.__class__ is str else text_of(value)
+                yield values
+                number, cells, count = row, [], 0
+                parser.col_counter = 0
+            elif tag in _CELL_PARTS:
+                parts += 1
+                if parts > MAX_CELL_PARTS:
+                    raise reject(_("En cell i bladet ”%(sheet)s” är orimligt stor.")
+                                 % {"sheet": title}, filename)
+            else:
+                others += 1
+                if others > MAX_OTHER_ELEMENTS:
+                    raise reject(_("Bladet ”%(sheet)s” har orimligt många element utöver "
+                                   "raderna.") % {"sheet": title}, filename)
+                element.clear()
+
+
+def _xlsx_table(filename, data, limits, header_score, min_score) -> Table:
+    _check_archive(filename, data, limits)
+    # openpyxl raises whatever the broken part of a file makes it raise (KeyError,
+    # TypeError, its own exceptions …): inside it, every failure is the file's.
+    try:
+        workbook = _Workbook(data, data_only=not limits.formulas_as_text)
+    except (DefusedXmlException, ParseError, SyntaxError):
+        raise _xml_refused(filename) from None
+    except Exception:
+        raise _unreadable(filename) from None
+    try:
+        table = _find_sheet(workbook, filename, limits, header_score, min_score)
+    except UploadRejected:
+        raise
+    except (DefusedXmlException, ParseError, SyntaxError):
+        raise _xml_refused(filename) from None
+    except Exception:
+        raise _unreadable(filename) from None
+    finally:
+        workbook.archive.close()
+    if any("\x00" in "".join(row) for row in table.rows):
+        _reject_nul(table.rows, table.header)
+    return table
+
+
+def _find_sheet(workbook, filename, limits, header_score, min_score) -> Table:
+    first = None
+    for title, target in workbook.sheets:
+        rows_of = _sheet_rows(workbook, title, target, limits, filename)
+        head = list(islice(rows_of, HEADER_SEARCH_ROWS))
+        index, _score = _header_index(head, header_score, min_score)
+        if index >= 0:
+            return Table(head + list(rows_of), index, "xlsx", title)
+        if first is None:
+            first = (title, head, rows_of)
+    if first is None:
+        raise reject(_("Excelfilen har inga kalkylblad."), filename)
+    title, head, rows_of = first
+    rows = head + list(rows_of)
+    return Table(rows, _first_filled(rows), "xlsx", title, found_header=False)
