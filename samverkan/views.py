@@ -47,3 +47,9 @@ def forbidden(request, exception=None):
 
 def server_error(request):
     return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: Django's own page is in English; this one says in Swedish
+    what to do (the reason is for the log, not the visitor)."""
+    return render(request, "errors/csrf.html", status=403)
