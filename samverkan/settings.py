@@ -164,6 +164,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "samverkan.auth.lockout_response"
 # Successful log-ins are in the sessions and the history; the failures are what matter.
 AXES_DISABLE_ACCESS_LOG = True
+# Reports through the accessibility statement's form per client address and hour.
+ACCESSIBILITY_REPORTS_PER_HOUR = env.integer("ACCESSIBILITY_REPORTS_PER_HOUR", 5, minimum=1)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]

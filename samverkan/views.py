@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from regions.selectors import healthcare_regions_for_user, healthcare_regions_with_regions
 from samverkan.forms import AccessibilityReportForm
+from samverkan.ratelimit import rate_limit_hit
 from samverkan.tasks import enqueue_on_commit, send_email
 
 
@@ -21,6 +22,15 @@ def start(request):
 def accessibility_statement(request):
     form = AccessibilityReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The form sends e-mail to a fixed address for anyone, signed in or not.
+        if not rate_limit_hit(f"accessibility-report:{request.META.get('REMOTE_ADDR', '')}",
+                              limit=settings.ACCESSIBILITY_REPORTS_PER_HOUR,
+                              window_seconds=60 * 60):
+            form.add_error(None, _(
+                "Du har skickat många rapporter på kort tid, så den här har inte skickats. "
+                "Försök igen om en timme, eller skriv till %(email)s."
+            ) % {"email": settings.ACCESSIBILITY_CONTACT_EMAIL})
+            return render(request, "samverkan/accessibility.html", {"form": form}, status=429)
         data = form.cleaned_data
         body = _("Sida: %(page)s\nKontakt: %(email)s\n\n%(description)s") % {
             "page": data["page"] or "–", "email": data["email"] or "–",
