@@ -67,6 +67,10 @@ def submit(request, hr, year, scb):
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return _error(400, "Begäran är inte giltig JSON.")
+    except RecursionError:
+        # The decoder recurses per level of nesting; prisrader are two levels deep.
+        return _error(400, "Begäran är för djupt nästlad: skicka {\"lines\": [ ... ]} med "
+                           "en prisrad per objekt.")
     try:
         lines = imports.check_json_lines(payload, region)
     except imports.UploadRejected as rejected:

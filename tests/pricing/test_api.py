@@ -204,3 +204,10 @@ def test_the_keys_page_makes_a_key_for_the_chosen_time_and_shows_when_it_expires
     token = dalarna.price_api_tokens.get()
     assert token.expires_at.date() in (expires, expires - datetime.timedelta(days=1))
 
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_refused_with_a_swedish_message(client, open_list, key, schema):
+    response = _post(client, "[" * 100_000 + "]" * 100_000, key)
+    assert response.status_code == 400
+    _conforms(schema, response)
+    assert "för djupt nästlad" in response.json()["errors"][0]["message"]
