@@ -29,5 +29,6 @@ class PriceItemAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "region", "key_prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "region", "key_prefix", "created_at", "expires_at", "last_used_at",
+                    "revoked_at")
     readonly_fields = ("key_prefix", "key_hash", "created_at", "last_used_at")

@@ -9,7 +9,7 @@ The contract is `openapi.json` beside this module, served at pricing:api_schema.
 import json
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -45,8 +45,8 @@ def submit(request, hr, year, scb):
         return _error(401, "Ange API-nyckeln i rubriken Authorization: Bearer <nyckel>.")
     try:
         token = services.api_token_authenticate(auth.removeprefix("Bearer ").strip())
-    except PermissionDenied:
-        return _error(401, "API-nyckeln är okänd eller återkallad.")
+    except services.ApiTokenRefused as refused:
+        return _error(401, refused.message)
     region = token.region
     if region.scb_code != scb or region.healthcare_region.slug != hr:
         return _error(403, "API-nyckeln gäller inte den här regionen.")
@@ -67,6 +67,10 @@ def submit(request, hr, year, scb):
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return _error(400, "Begäran är inte giltig JSON.")
+    except RecursionError:
+        # The decoder recurses per level of nesting; prisrader are two levels deep.
+        return _error(400, "Begäran är för djupt nästlad: skicka {\"lines\": [ ... ]} med "
+                           "en prisrad per objekt.")
     try:
         lines = imports.check_json_lines(payload, region)
     except imports.UploadRejected as rejected:

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput
-from pricing.models import PriceList
+from pricing.models import ApiToken, PriceList
 from pricing.services import Rounding
 from regions.models import Decision
 
@@ -52,5 +52,17 @@ class UprateForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
+    VALID_DAYS_CHOICES = [
+        (30, _("30 dagar")),
+        (90, _("90 dagar")),
+        (180, _("180 dagar")),
+        (365, _("1 år")),
+    ]
+
     name = forms.CharField(label=_("Namn på nyckeln"), max_length=100,
                            help_text=_("Till exempel systemet som ska använda den."))
+    valid_days = forms.TypedChoiceField(
+        label=_("Giltig i"), choices=VALID_DAYS_CHOICES, coerce=int,
+        initial=ApiToken.DEFAULT_VALID_DAYS,
+        help_text=_("Nyckeln slutar fungera när tiden har gått ut, eller tidigare om ingen i "
+                    "regionen längre har rollen priskontakt."))

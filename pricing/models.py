@@ -6,6 +6,7 @@ submission replaces the region's earlier lines. Writes go through `pricing.servi
 reads and access checks through `pricing.selectors`.
 """
 
+import datetime
 import secrets
 from decimal import Decimal
 
@@ -13,9 +14,10 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Decision, HealthcareRegion, Region, TimestampedModel
@@ -231,8 +233,13 @@ class PriceItem(models.Model):
 class ApiToken(models.Model):
     """A token a region's own system uses to submit price lines through the API.
 
-    Only a hash is stored; the token is shown once when it is made.
+    Only a hash is stored; the token is shown once when it is made. It works until it
+    expires (at most a year after it was made) or is revoked, and only while someone in
+    its region holds the price-contact role (`services.api_token_authenticate`).
     """
+
+    DEFAULT_VALID_DAYS = 90
+    MAX_VALID_DAYS = 365
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE,
                                related_name="price_api_tokens")
@@ -242,15 +249,26 @@ class ApiToken(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("giltig till"))
     last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API-nyckel")
         verbose_name_plural = _("API-nycklar")
+        constraints = [
+            # A day's slack over MAX_VALID_DAYS: created_at is set a moment after expires_at.
+            models.CheckConstraint(
+                condition=Q(expires_at__lte=F("created_at") + datetime.timedelta(days=366)),
+                name="apitoken_expires_within_a_year",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.key_prefix}…)"
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
     @staticmethod
     def new_key() -> str:

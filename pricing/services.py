@@ -21,7 +21,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.editing import history_context
@@ -35,6 +36,7 @@ from pricing.models import (
     PriceSubmission,
 )
 from regions.models import Decision, HealthcareRegion, Region, User
+from regions.selectors import region_price_contacts
 
 State = PriceList.State
 
@@ -427,22 +429,50 @@ def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, actor: User | None, region: Region, name: str) -> tuple[ApiToken, str]:
-    """A new token for the region's system; the key is returned once and only hashed kept."""
+def api_token_create(*, actor: User | None, region: Region, name: str,
+                     valid_days: int = ApiToken.DEFAULT_VALID_DAYS) -> tuple[ApiToken, str]:
+    """A new token for the region's system, valid for `valid_days` (at most a year); the
+    key is returned once and only its hash kept."""
+    if not 1 <= valid_days <= ApiToken.MAX_VALID_DAYS:
+        raise ValidationError(_("En API-nyckel kan gälla i högst %(days)s dagar.")
+                              % {"days": ApiToken.MAX_VALID_DAYS})
     key = ApiToken.new_key()
     with transaction.atomic():
-        token = ApiToken.objects.create(region=region, name=name, key_prefix=key[4:12],
-                                        key_hash=_hash_key(key), created_by=actor)
+        token = ApiToken.objects.create(
+            region=region, name=name, key_prefix=key[4:12], key_hash=_hash_key(key),
+            created_by=actor, expires_at=timezone.now() + datetime.timedelta(days=valid_days))
     return token, key
 
 
+class ApiTokenRefused(PermissionDenied):
+    """A key that does not open the API, with the Swedish reason to answer."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 def api_token_authenticate(key: str) -> ApiToken:
-    """The live token for a key, or PermissionDenied."""
-    try:
-        token = ApiToken.objects.select_related("region").get(
-            key_hash=_hash_key(key), revoked_at__isnull=True)
-    except ApiToken.DoesNotExist:
-        raise PermissionDenied from None
+    """The live token for a key, or ApiTokenRefused saying why not: unknown or revoked,
+    expired, or no longer valid because nobody active in its region holds the
+    price-contact role any more (the role revoked, the user deactivated, in the portal,
+    with `manage.py role` or in Django admin alike)."""
+    token = (ApiToken.objects.select_related("region")
+             .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+             .annotate(region_has_price_contact=Exists(
+                 region_price_contacts(OuterRef("region_id"))))
+             .first())
+    if token is None:
+        raise ApiTokenRefused(_("API-nyckeln är okänd eller återkallad."))
+    if token.is_expired():
+        raise ApiTokenRefused(_(
+            "API-nyckeln har gått ut (den gällde till %(date)s). Skapa en ny nyckel under "
+            "API-nycklar i portalen.") % {"date": formats.date_format(
+                timezone.localtime(token.expires_at), "Y-m-d")})
+    if not token.region_has_price_contact:
+        raise ApiTokenRefused(_(
+            "API-nyckeln gäller inte längre: ingen i %(region)s har rollen priskontakt. "
+            "En ny priskontakt kan skapa en ny nyckel.") % {"region": token.region.name})
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -354,11 +355,12 @@ def api_tokens(request, hr, scb):
             return redirect("pricing:api_tokens", hr=hr, scb=scb)
         if form.is_valid():
             _token, new_key = services.api_token_create(
-                actor=request.user, region=region, name=form.cleaned_data["name"])
+                actor=request.user, region=region, name=form.cleaned_data["name"],
+                valid_days=form.cleaned_data["valid_days"])
             form = ApiTokenForm()
     return render(request, "pricing/api_tokens.html", {
         "healthcare_region": healthcare_region, "region": region, "form": form,
-        "new_key": new_key,
+        "new_key": new_key, "now": timezone.now(),
         "tokens": list(ApiToken.objects.filter(region=region).order_by("-created_at")),
     })
 

@@ -29,6 +29,7 @@ from regions.models import (
     RegionGroupObjectPermission,
     RegionUserObjectPermission,
     RoleGroup,
+    User,
 )
 
 
@@ -139,6 +140,15 @@ def role_groups_for_user(user) -> list[RoleGroup]:
         RoleGroup.objects.filter(group__user=user)
         .select_related("healthcare_region", "region__healthcare_region")
         .order_by("role")
+    )
+
+
+def region_price_contacts(region) -> QuerySet[User]:
+    """The active users who hold the price-contact role in a region (an instance, an id
+    or an OuterRef to one)."""
+    return User.objects.filter(
+        is_active=True, groups__role_group__role=RoleGroup.Role.PRICE_CONTACT,
+        groups__role_group__region=region,
     )
 
 

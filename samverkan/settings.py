@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "guardian",
+    "axes",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -72,11 +73,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samverkan.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "samverkan.middleware.PortalCSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Last, so that it sees the lockout flag the log-in's authenticate() left on the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "samverkan.urls"
@@ -121,6 +125,9 @@ CACHES = {
 
 AUTH_USER_MODEL = "regions.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name and address before any password is checked,
+    # on every way in (the portal's log-in, Django admin's, any authenticate() call).
+    "samverkan.auth.LoginAttemptBackend",
     "samverkan.auth.PortalModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -139,9 +146,27 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "start"
 LOGOUT_REDIRECT_URL = "start"
-# Failed logins per user name and per client address before a pause.
+# Log-in throttling (django-axes). Failures are counted per combination of user name
+# and client address: after LOGIN_FAILURE_LIMIT of them that user name is refused from
+# that address until LOGIN_FAILURE_WINDOW_SECONDS have passed since the last one. Not
+# per user name alone, so nobody elsewhere can lock a known user out by typing wrong
+# passwords for them; not per address alone, so a hospital network behind one address
+# is not locked out by one colleague's typos. A success resets only its own combination.
 LOGIN_FAILURE_LIMIT = env.integer("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env.integer("LOGIN_FAILURE_WINDOW_SECONDS", 900, minimum=1)
+AXES_HANDLER = "samverkan.auth.PortalAxesHandler"
+AXES_FAILURE_LIMIT = "samverkan.auth.login_failure_limit"
+AXES_COOLOFF_TIME = "samverkan.auth.login_cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# An attempt refused during the pause is not another failure: the pause ends when the
+# page said it would, and the count is the number of passwords actually checked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "samverkan.auth.lockout_response"
+# Successful log-ins are in the sessions and the history; the failures are what matter.
+AXES_DISABLE_ACCESS_LOG = True
+# Reports through the accessibility statement's form per client address and hour.
+ACCESSIBILITY_REPORTS_PER_HOUR = env.integer("ACCESSIBILITY_REPORTS_PER_HOUR", 5, minimum=1)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]
@@ -234,6 +259,7 @@ SECURE_HSTS_PRELOAD = env.boolean("DJANGO_HSTS_PRELOAD", not DEBUG)
 if env.boolean("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "samverkan.views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 
 CONTENT_SECURITY_POLICY = {

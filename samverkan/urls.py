@@ -3,11 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from samverkan import health, views
-from samverkan.auth import QueuedPasswordResetForm, ThrottledAuthenticationForm
+from samverkan.auth import (
+    PortalAdminAuthenticationForm,
+    PortalAuthenticationForm,
+    QueuedPasswordResetForm,
+)
+
+# Admin's log-in says in Swedish why a locked-out user name and address are refused.
+admin.site.login_form = PortalAdminAuthenticationForm
 
 account_patterns = [
     path("logga-in/", auth_views.LoginView.as_view(
-        authentication_form=ThrottledAuthenticationForm, redirect_authenticated_user=True),
+        authentication_form=PortalAuthenticationForm, redirect_authenticated_user=True),
         name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("glomt-losenord/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),

@@ -24,7 +24,8 @@ PASSWORD = "ett-bra-losenord"
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Log-in throttling counts live in the cache (Redis); no test may inherit another's.
+    # Log-in attempts under way and report limits are counted in the cache (Redis); no
+    # test may inherit another's.
     cache.clear()
     yield
 

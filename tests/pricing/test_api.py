@@ -1,12 +1,18 @@
 """The API: token, same checks and atomicity as an upload, and the OpenAPI schema it serves."""
 
+import datetime
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from pricing import services
-from pricing.models import PriceItem, PriceList, PriceSubmission
+from pricing.models import ApiToken, PriceItem, PriceList, PriceSubmission
+from tests.factories import UserFactory
 from tests.pricing.schema_check import check
 
 LINE = {"hospital": "Falu lasarett", "clinic": "Kardiologi", "category": "lakarbesok",
@@ -126,3 +132,82 @@ def test_the_schema_describes_every_field_the_endpoint_reads(schema):
 
     assert line["properties"]["category"]["enum"] == Category.values
     assert line["properties"]["unit"]["enum"] == Unit.values
+
+
+@pytest.mark.django_db
+def test_a_key_works_only_while_someone_in_its_region_holds_the_price_contact_role(
+        client, open_list, dalarna, key, schema):
+    UserFactory(username="pris.dalarna.2")
+    call_command("role", "grant", "pris.dalarna.2", "priskontakt", "--region", "20")
+    call_command("role", "revoke", "pris.dalarna", "priskontakt", "--region", "20")
+    assert _post(client, {"lines": [LINE]}, key).status_code == 201
+
+    call_command("role", "revoke", "pris.dalarna.2", "priskontakt", "--region", "20")
+    response = _post(client, {"lines": [LINE]}, key)
+    assert response.status_code == 401
+    _conforms(schema, response)
+    assert response.json()["errors"][0]["message"] == (
+        "API-nyckeln gäller inte längre: ingen i Region Dalarna har rollen priskontakt. "
+        "En ny priskontakt kan skapa en ny nyckel.")
+    assert PriceSubmission.objects.filter(region=dalarna).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_key_of_a_deactivated_last_price_contact_stops_working(
+        client, open_list, price_contact_dalarna, key):
+    price_contact_dalarna.is_active = False
+    price_contact_dalarna.save()
+    assert _post(client, {"lines": [LINE]}, key).status_code == 401
+
+
+@pytest.mark.django_db
+def test_an_expired_key_is_refused_with_a_swedish_message(client, open_list, dalarna, key, schema):
+    token = dalarna.price_api_tokens.get()
+    assert timezone.now() + datetime.timedelta(days=89) < token.expires_at
+    assert token.expires_at <= timezone.now() + datetime.timedelta(days=90)
+    # As if 90 days had passed.
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    ApiToken.objects.filter(pk=token.pk).update(created_at=yesterday - datetime.timedelta(days=90),
+                                                   expires_at=yesterday)
+    response = _post(client, {"lines": [LINE]}, key)
+    assert response.status_code == 401
+    _conforms(schema, response)
+    message = response.json()["errors"][0]["message"]
+    assert message.startswith(f"API-nyckeln har gått ut (den gällde till {yesterday:%Y-%m-%d}).")
+    assert not PriceItem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_key_cannot_be_made_for_longer_than_a_year(dalarna, price_contact_dalarna):
+    with pytest.raises(ValidationError, match="högst 365 dagar"):
+        services.api_token_create(actor=price_contact_dalarna, region=dalarna, name="System",
+                                  valid_days=366)
+    token, _key = services.api_token_create(actor=price_contact_dalarna, region=dalarna,
+                                            name="System", valid_days=365)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(
+            expires_at=token.created_at + datetime.timedelta(days=400))
+
+
+@pytest.mark.django_db
+def test_the_keys_page_makes_a_key_for_the_chosen_time_and_shows_when_it_expires(
+        client, dalarna, price_contact_dalarna):
+    client.force_login(price_contact_dalarna)
+    url = reverse("pricing:api_tokens", kwargs={"hr": "mellansverige", "scb": "20"})
+    page = client.get(url).content.decode()
+    assert '<option value="90" selected>' in page
+    response = client.post(url, {"name": "Ekonomisystemet", "valid_days": "30"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    expires = timezone.localdate() + datetime.timedelta(days=30)
+    assert "Giltig till" in page and f"{expires:%Y-%m-%d}" in page
+    token = dalarna.price_api_tokens.get()
+    assert token.expires_at.date() in (expires, expires - datetime.timedelta(days=1))
+
+
+@pytest.mark.django_db
+def test_deeply_nested_json_is_refused_with_a_swedish_message(client, open_list, key, schema):
+    response = _post(client, "[" * 100_000 + "]" * 100_000, key)
+    assert response.status_code == 400
+    _conforms(schema, response)
+    assert "för djupt nästlad" in response.json()["errors"][0]["message"]

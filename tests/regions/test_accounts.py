@@ -35,13 +35,14 @@ def test_repeated_failed_logins_pause_further_attempts(client, kansli):
     for _ in range(3):
         _login(client, "kansli", "fel")
     response = _login(client, "kansli", PASSWORD)
-    assert response.status_code == 200
+    assert response.status_code == 429
     assert "För många misslyckade inloggningsförsök" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_a_successful_login_resets_the_failure_count(client, kansli):
+def test_a_successful_login_resets_the_failure_count_of_its_own_user_name_and_address(
+        client, kansli):
     for _ in range(2):
         _login(client, "kansli", "fel")
     assert _login(client, "kansli", PASSWORD).status_code == 302

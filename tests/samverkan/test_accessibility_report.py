@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,3 +35,21 @@ def test_a_report_without_a_description_is_refused_and_nothing_is_sent(client, c
     assert 'value="besokare@example.org"' in page
     celery_worker.wait_until_idle()
     assert celery_worker.mails() == []
+
+
+@override_settings(ACCESSIBILITY_REPORTS_PER_HOUR=2)
+def test_reports_from_one_address_beyond_the_hourly_limit_are_refused_and_not_sent(
+        client, celery_worker):
+    report = {"page": "/", "description": "Kontrasten är för låg.", "email": ""}
+    for _ in range(2):
+        assert client.post(URL, report, REMOTE_ADDR="192.0.2.10").status_code == 302
+    response = client.post(URL, report, REMOTE_ADDR="192.0.2.10")
+
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Du har skickat många rapporter på kort tid" in page
+    assert "Kontrasten är för låg." in page
+    assert client.post(URL, report, REMOTE_ADDR="198.51.100.7").status_code == 302
+    assert len(celery_worker.wait_for_mail(3)) == 3
+    celery_worker.wait_until_idle()
+    assert len(celery_worker.mails()) == 3
