@@ -61,7 +61,7 @@ HOSPITALS = ["Länssjukhuset", "Lasarettet", "Närsjukhuset"]
 
 def lines_for(hospital: str, count: int, seed: int):
     """`count` plausible lines of one sjukhus: visits per klinik, bed days, procedures …"""
-    from pricing.imports import PriceLine
+    from pricing.lines import PriceLine
 
     kinds = [("lakarbesok", "besok", "LB", "Läkarbesök"), ("behandling", "behandling", "SB",
              "Sjukvårdande behandling"), ("vardygn", "dygn", "VD", "Vårddygn"),

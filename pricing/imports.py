@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from itertools import islice, repeat
 from operator import itemgetter
-from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -34,6 +33,7 @@ from core.tabular import (
     reject,
     unescape_formula,
 )
+from pricing.lines import MAX_LENGTHS, PriceLine
 from pricing.models import PRICE_CEILING, Category, Unit
 from regions.models import Region
 
@@ -57,7 +57,6 @@ COLUMNS = {
 }
 FIELDS = tuple(COLUMNS)
 REQUIRED = ("hospital", "category", "code", "description", "unit", "price")
-MAX_LENGTHS = {"hospital": 200, "clinic": 200, "code": 40, "description": 300, "note": 500}
 TEMPLATE_COLUMNS = [str(COLUMNS[key][0]) for key in COLUMNS]
 
 
@@ -91,23 +90,6 @@ UNIT_NAMES = _lookup(Unit, {
 })
 CATEGORY_LABELS = [str(label) for _v, label in Category.choices]
 UNIT_LABELS = [str(label) for _v, label in Unit.choices]
-
-
-class PriceLine(NamedTuple):
-    """A checked line, ready to be written; the price is the normalised text, e.g. '74750.00'."""
-
-    hospital: str
-    clinic: str
-    category: str
-    code: str
-    description: str
-    unit: str
-    price: str
-    note: str
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.hospital, self.code, self.unit)
 
 
 def _reject(message: str, value: str = "") -> UploadRejected:
@@ -392,9 +374,9 @@ def _check_columns(columns: dict[str, Sequence[str]], numbers: Sequence[int], re
     if found:
         raise UploadRejected(_in_row_order(found))
     # tuple.__new__ builds each PriceLine in C; PriceLine(...) would run Python per line.
+    checked = {**values, "category": category, "unit": unit, "price": price}
     return list(map(tuple.__new__, repeat(PriceLine), zip(
-        hospital, values["clinic"], category, code, values["description"], unit, price,
-        values["note"], strict=True)))
+        *(checked[field] for field in PriceLine._fields), strict=True)))
 
 
 def _choices(column: list[str], names: dict[str, str], report) -> list[str | None]:

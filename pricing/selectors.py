@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from pricing.imports import PriceLine
+from pricing.lines import PriceLine
 from pricing.models import PriceItem, PriceList, PriceSubmission
 from regions import permissions
 from regions.models import HealthcareRegion, Region, RoleGroup, User

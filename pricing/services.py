@@ -2,17 +2,11 @@
 
 Each function is one transaction with the acting user recorded as history context
 (every price line inserted, changed or removed is recorded: by django-pghistory's row
-triggers, or for a submission's lines by the statements that write them). A
-submission's lines are written set-wise: COPY into a temporary staging table, then one
-UPDATE, one DELETE and one INSERT against the real table, each writing its history
-rows too, so that a line that kept its key (sjukhus, kod, enhet) is recorded as
-changed rather than removed and added. 100 000 new lines with their history take
-about 1.2 s on the 2-core test machine, almost all of it in PostgreSQL writing two
-rows and six index entries a line; the lines' list and region are checked once per
-statement (migration 0004), not per row (bench/price_import.py).
+triggers, or for a submission's lines by the statements that write them, set-wise,
+in pricing.lines). The lines' list and region are checked once per statement, not per
+row (PriceItem's triggers); bench/price_import.py measures the whole write.
 """
 
-import contextlib
 import datetime
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
@@ -20,16 +14,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.editing import history_context
 from pricing import imports
-from pricing.imports import PriceLine, UploadRejected
+from pricing.imports import UploadRejected
+from pricing.lines import PriceLine, copy_text, lines_of_copy_text, replace_lines
 from pricing.models import (
-    HISTORY_BY_STATEMENT,
     PRICE_CEILING,
     ApiToken,
     PriceList,
@@ -153,7 +147,7 @@ def price_submission_stage(*, actor: User, price_list: PriceList, region: Region
                                      line_count=len(lines))
         submission.file.save(filename[-100:], ContentFile(data), save=False)
         submission.save()
-    text = _copy_text(lines)
+    text = copy_text(lines)
     if text is None:
         cache.delete(_pending_lines_key(submission))
     else:
@@ -175,7 +169,7 @@ def _pending_lines_key(submission: PriceSubmission) -> str:
 def submission_lines(submission: PriceSubmission) -> list[PriceLine]:
     """The lines of a stored submission, as checked at its upload."""
     text = cache.get(_pending_lines_key(submission))
-    return _stored_file_lines(submission) if text is None else _lines_of_copy_text(text)
+    return _stored_file_lines(submission) if text is None else lines_of_copy_text(text)
 
 
 def _pending_rows(submission: PriceSubmission) -> list[PriceLine] | str:
@@ -250,116 +244,6 @@ def price_lines_submit(*, actor: User | None, price_list: PriceList, region: Reg
                                  save=False)
         submission.save()
         return _make_current(submission, locked, lines)
-
-
-_STAGE_COLUMNS = ("hospital", "clinic", "category", "code", "description", "unit", "price", "note")
-_ITEM_COLUMNS = ("id", "price_list_id", "region_id", *_STAGE_COLUMNS)
-_COPY_SPECIALS = ("\\", "\r")  # with tabs and line breaks beyond the separators: escape
-
-
-def _with_history(statement: str, label: str) -> str:
-    """`statement` (… RETURNING the row) with its rows written to the history table."""
-    columns = ", ".join(_ITEM_COLUMNS)
-    return (f"WITH rows AS ({statement} RETURNING {', '.join(f't.{c}' for c in _ITEM_COLUMNS)})"
-            f" INSERT INTO pricing_priceitemevent ({columns}, pgh_context_id, pgh_created_at,"
-            f" pgh_label, pgh_obj_id)"
-            f" SELECT {columns}, %s, NOW(), '{label}', id FROM rows")
-
-
-def _copy_text(lines: list[PriceLine]) -> str | None:
-    """The lines as the body of a COPY in text format, or None if a value needs escaping."""
-    text = "\n".join(map("\t".join, lines))
-    clean = (text.count("\t") == 7 * len(lines) and text.count("\n") == len(lines) - 1
-             and not any(special in text for special in _COPY_SPECIALS))
-    return text + "\n" if clean else None
-
-
-def _lines_of_copy_text(text: str) -> list[PriceLine]:
-    """The lines _copy_text was given (no value holds a tab or a line break, it checked)."""
-    return [tuple.__new__(PriceLine, row.split("\t")) for row in text[:-1].split("\n")]
-
-
-@contextlib.contextmanager
-def _history_by_statement(cursor):
-    """PriceItem's history row triggers stand aside: the statements write the history."""
-    cursor.execute("SELECT set_config(%s, 'on', true)", [HISTORY_BY_STATEMENT])
-    yield
-    # The triggers are back for any later write in the same transaction. Not in a
-    # `finally`: after an error the transaction or savepoint is rolled back, which
-    # undoes the setting too, and a statement here would only hide the error.
-    cursor.execute("SELECT set_config(%s, '', true)", [HISTORY_BY_STATEMENT])
-
-
-def replace_lines(price_list_id: int, region_id: int, lines: list[PriceLine] | str) -> None:
-    """Make the region's lines in the list exactly `lines`. Call inside a transaction.
-
-    `lines` are checked lines, or their COPY text as _copy_text made it (the cached
-    lines of a pending submission).
-
-    COPY into a temporary table, then change only what differs: history records a
-    changed price as an update of its line. The history rows are written here, set-wise,
-    in the same statements, with the row triggers of PriceItem switched off for them
-    (models.HISTORY_BY_STATEMENT): pghistory's row trigger opens a subtransaction per
-    row, and past 64 of them in one transaction PostgreSQL slows to a few hundred rows a
-    second.
-    """
-    columns = ", ".join(_STAGE_COLUMNS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS pricing_stage ("
-            " hospital varchar(200) NOT NULL, clinic varchar(200) NOT NULL,"
-            " category varchar(20) NOT NULL, code varchar(40) NOT NULL,"
-            " description varchar(300) NOT NULL, unit varchar(20) NOT NULL,"
-            " price numeric(12, 2) NOT NULL, note varchar(500) NOT NULL"
-            ") ON COMMIT DELETE ROWS"
-        )
-        cursor.execute("TRUNCATE pricing_stage")
-        with cursor.cursor.copy(f"COPY pricing_stage ({columns}) FROM STDIN") as copy:
-            # One string for the lot when no value needs escaping (the usual file): a
-            # tenth of the time of handing psycopg the lines one by one.
-            text = lines if isinstance(lines, str) else _copy_text(lines)
-            if text is not None:
-                copy.write(text)
-            else:
-                for line in lines:
-                    copy.write_row(line)
-        # Once per write, not per row: the context (who) the history rows point at.
-        context = cursor.execute("SELECT _pgh_attach_context()").fetchone()[0]
-        scope = (price_list_id, region_id)
-        existing = cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pricing_priceitem"
-            " WHERE price_list_id = %s AND region_id = %s)", scope
-        ).fetchone()[0]
-        with _history_by_statement(cursor):
-            if existing:
-                # The planner's row estimates of a table just written are stale; an index
-                # on the staging table keeps the joins linear whichever plan it picks.
-                cursor.execute("CREATE INDEX IF NOT EXISTS pricing_stage_key"
-                               " ON pricing_stage (hospital, code, unit)")
-                cursor.execute("ANALYZE pricing_stage")
-                cursor.execute(_with_history(
-                    "UPDATE pricing_priceitem t SET clinic = s.clinic, category = s.category,"
-                    " description = s.description, price = s.price, note = s.note"
-                    " FROM pricing_stage s"
-                    " WHERE t.price_list_id = %s AND t.region_id = %s"
-                    " AND t.hospital = s.hospital AND t.code = s.code AND t.unit = s.unit"
-                    " AND (t.clinic, t.category, t.description, t.price, t.note)"
-                    " IS DISTINCT FROM (s.clinic, s.category, s.description, s.price, s.note)",
-                    "update"), (*scope, context))
-                cursor.execute(_with_history(
-                    "DELETE FROM pricing_priceitem t"
-                    " WHERE t.price_list_id = %s AND t.region_id = %s"
-                    " AND NOT EXISTS (SELECT 1 FROM pricing_stage s WHERE t.hospital = s.hospital"
-                    " AND t.code = s.code AND t.unit = s.unit)", "delete"), (*scope, context))
-            cursor.execute(_with_history(
-                f"INSERT INTO pricing_priceitem AS t (price_list_id, region_id, {columns})"
-                f" SELECT %s, %s, {columns} FROM pricing_stage s"
-                + (" WHERE NOT EXISTS (SELECT 1 FROM pricing_priceitem p"
-                   " WHERE p.price_list_id = %s AND p.region_id = %s"
-                   " AND p.hospital = s.hospital AND p.code = s.code AND p.unit = s.unit)"
-                   if existing else ""), "insert"),
-                (*scope, *(scope if existing else ()), context))
-        cursor.execute("TRUNCATE pricing_stage")
 
 
 # Uprating -------------------------------------------------------------------------

@@ -158,6 +158,7 @@ AXES_HANDLER = "samverkan.auth.PortalAxesHandler"
 AXES_FAILURE_LIMIT = "samverkan.auth.login_failure_limit"
 AXES_COOLOFF_TIME = "samverkan.auth.login_cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
 AXES_RESET_ON_SUCCESS = True
 # An attempt refused during the pause is not another failure: the pause ends when the
 # page said it would, and the count is the number of passwords actually checked.
@@ -165,6 +166,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "samverkan.auth.lockout_response"
 # Successful log-ins are in the sessions and the history; the failures are what matter.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every management command
 # Reports through the accessibility statement's form per client address and hour.
 ACCESSIBILITY_REPORTS_PER_HOUR = env.integer("ACCESSIBILITY_REPORTS_PER_HOUR", 5, minimum=1)
 
@@ -256,6 +258,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SECURE_HSTS_SECONDS = env.integer("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env.boolean("DJANGO_HSTS_PRELOAD", not DEBUG)
+# Reverse proxies in front of the portal, each appending to X-Forwarded-For: the client's
+# address for the log-in and form counters is read from there (core.addresses).
+TRUSTED_PROXY_COUNT = env.integer("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0)
 if env.boolean("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.addresses import client_address
 from core.mail import send_email
 from core.queueing import enqueue_on_commit
 from core.ratelimit import rate_limit_hit
@@ -24,7 +25,7 @@ def accessibility_statement(request):
     form = AccessibilityReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # The form sends e-mail to a fixed address for anyone, signed in or not.
-        if not rate_limit_hit(f"accessibility-report:{request.META.get('REMOTE_ADDR', '')}",
+        if not rate_limit_hit(f"accessibility-report:{client_address(request)}",
                               limit=settings.ACCESSIBILITY_REPORTS_PER_HOUR,
                               window_seconds=60 * 60):
             form.add_error(None, _(

@@ -3,7 +3,7 @@
 import datetime
 
 from pricing import services
-from pricing.imports import PriceLine
+from pricing.lines import PriceLine
 from pricing.models import PriceList
 from tests.factories import DecisionFactory
 

@@ -6,6 +6,7 @@ constraints did: no line without its list and region, no list or region deleted 
 under its lines, and the parents locked until the writer's transaction ends.
 """
 
+import pgtrigger
 import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -99,3 +100,29 @@ def test_a_writer_holds_its_list_and_region_until_it_commits(open_list, dalarna)
     finally:
         other.close()
     assert PriceItem.objects.count() == 1
+
+
+PARENT_CHECKS = {
+    ("pricing_priceitem", "parents_on_insert"),
+    ("pricing_priceitem", "parents_on_update"),
+    ("pricing_pricelist", "refuse_delete_with_price_lines"),
+    ("regions_region", "refuse_delete_with_price_lines"),
+}
+
+
+@pytest.mark.django_db
+def test_the_database_has_the_parent_checks_the_models_declare_and_no_others():
+    declared = {(model._meta.db_table, trigger.name): trigger.get_pgid(model)
+                for model, trigger in pgtrigger.registered()
+                if trigger.name in {name for _table, name in PARENT_CHECKS}}
+    assert set(declared) == PARENT_CHECKS
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE NOT t.tgisinternal AND c.relname = ANY(%s)",
+            [sorted({table for table, _name in PARENT_CHECKS})])
+        installed = set(cursor.fetchall())
+    for (table, _name), pgid in declared.items():
+        assert (table, pgid) in installed
+    # Migration 0004's hand-written triggers are gone, not doubled.
+    assert not {name for _table, name in installed if name.startswith("pricing_priceitem_")}

@@ -135,3 +135,21 @@ def test_ten_parallel_attempts_have_at_most_the_limit_of_passwords_checked(monke
     assert len(checked) <= 5
     assert AccessAttempt.objects.get(username="kansli").failures_since_start == len(checked)
     assert statuses.count(429) >= 5
+
+
+@pytest.mark.django_db
+@override_settings(LOGIN_FAILURE_LIMIT=2, TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_each_client_is_counted_by_its_own_address(client, kansli):
+    # Every request comes from the proxy (REMOTE_ADDR); the client is what it forwarded.
+    def through_proxy(forwarded):
+        return client.post(reverse("login"), {"username": "kansli", "password": "fel"},
+                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert through_proxy("192.0.2.66").status_code == 200
+    assert through_proxy("192.0.2.66").status_code == 429
+    # Another client behind the same proxy is not paused, even when it claims the
+    # first one's address to the left of what the proxy wrote.
+    assert through_proxy("192.0.2.66, 198.51.100.7").status_code == 200
+    response = client.post(reverse("login"), {"username": "kansli", "password": PASSWORD},
+                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert response.status_code == 302
