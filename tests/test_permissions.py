@@ -7,7 +7,7 @@ features add their rows in tests/<app>/permission_table.py, joined here.
 """
 
 import pytest
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import AgendaItemFactory, DecisionFactory, MembershipFactory
 from tests.knowledge import permission_table as knowledge_table
@@ -105,3 +105,26 @@ def test_every_view_answers_each_role_as_the_table_says(
     assert response.status_code == expected[user_name], (user_name, url)
     if response.status_code == 302 and user_name == "anonymous":
         assert response["Location"].startswith(reverse("login"))
+
+
+# Pages with rules of their own, tested where those rules are: the log-in and password
+# pages are for everyone (tests/regions/test_accounts.py, test_password_reset.py), the
+# API takes a key instead of a session (tests/pricing/test_api.py), /health/ answers
+# everyone (tests/samverkan/test_health.py), and Django admin checks is_staff itself.
+OWN_RULES = {"health", "login", "logout", "password_reset", "password_reset_done",
+             "password_reset_confirm", "password_reset_complete", "pricing:api_submit"}
+
+
+def _url_names(resolver, namespace=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            yield from _url_names(pattern, ":".join(filter(None, (namespace, inner))))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_of_the_portal_has_a_row_in_the_table():
+    names = {name for name in _url_names(get_resolver()) if not name.startswith("admin:")}
+    assert sorted(names - {row[0] for row in ROWS} - OWN_RULES) == []
+    assert OWN_RULES <= names  # an exemption for a page that is gone is a stale one
