@@ -17,7 +17,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytest_plugins = ["tests.fixtures_celery"]
+pytest_plugins = ["tests.fixtures_celery", "tests.fixtures_redis"]
 
 PASSWORD = "ett-bra-losenord"
 

@@ -223,8 +223,9 @@ def test_leaving_a_form_with_unsaved_changes_asks_first(page, live_server, next_
     description.press_sequentially(" Osparad ändring")
     home = page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Start")
 
-    home.click(no_wait_after=True)
-    page.wait_for_timeout(300)
+    # The browser asks before leaving; answered "stay" (dismiss), it does not navigate.
+    with page.expect_event("dialog"):
+        home.click(no_wait_after=True)
     assert dialogs == ["beforeunload"]
     assert page.url.endswith(next_version.get_absolute_url())  # stayed: nothing lost
 

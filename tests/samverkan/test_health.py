@@ -1,37 +1,7 @@
 """/health/ says whether the database, Redis and a Celery worker answer."""
 
 import pytest
-import redis
 from django.conf import settings
-
-
-def _broker_database_nobody_uses() -> int:
-    """A Redis database number on the broker's server with no client and no keys.
-
-    control.ping is broadcast to every worker on the broker database, so "no worker"
-    can only be tested on a database no worker listens to.
-    """
-    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    try:
-        in_use = {int(c["db"]) for c in client.client_list() if "db" in c}
-        databases = int(client.config_get("databases").get("databases", 16))
-        for number in reversed(range(databases)):
-            if number in in_use:
-                continue
-            candidate = redis.Redis.from_url(_broker_url_on(number))
-            try:
-                if not candidate.dbsize():
-                    return number
-            finally:
-                candidate.close()
-    finally:
-        client.close()
-    pytest.skip("Ingen ledig Redis-databas att testa utan arbetare på.")
-
-
-def _broker_url_on(database: int) -> str:
-    base, _, _ = settings.CELERY_BROKER_URL.rpartition("/")
-    return f"{base}/{database}"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,20 +16,12 @@ def test_health_is_ok_when_the_database_redis_and_a_worker_answer(client, celery
 
 
 @pytest.mark.django_db
-def test_health_reports_the_worker_down_when_no_worker_listens(client, settings):
-    settings.CELERY_BROKER_URL = _broker_url_on(_broker_database_nobody_uses())
+def test_health_reports_the_worker_down_when_no_worker_listens(client, settings, own_redis):
+    # control.ping is broadcast to every worker on the broker: "no worker" is a broker
+    # of the test's own, which no worker listens to.
+    settings.CELERY_BROKER_URL = own_redis.url
 
-    try:
-        response = client.get("/health/")
-    finally:
-        # The ping leaves kombu's bindings behind in a database that was empty: without
-        # this, each run used up one more of the server's databases until none was free.
-        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-        try:
-            for key in broker.scan_iter("_kombu.*"):
-                broker.delete(key)
-        finally:
-            broker.close()
+    response = client.get("/health/")
 
     assert response.status_code == 503
     body = response.json()
