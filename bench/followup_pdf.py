@@ -51,8 +51,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    create_database(DB_NAME, ENV, ["regions.yaml", "governance.yaml", "knowledge.yaml",
-                                   "plans.yaml", "followup.yaml"])
+    create_database(
+        DB_NAME,
+        ENV,
+        ["regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml", "followup.yaml"],
+    )
     os.environ.update(ENV)
     import django
 
@@ -72,7 +75,8 @@ def main() -> None:
     try:
         wait_for_worker(app, nodename, worker, MEDIA_ROOT)
         report = FollowUpReport.objects.select_related(
-            "healthcare_region", "decision__meeting__body").get()
+            "healthcare_region", "decision__meeting__body"
+        ).get()
 
         def through_celery() -> float:
             start = time.perf_counter()
@@ -80,8 +84,9 @@ def main() -> None:
                 document = document_jobs.document_request(actor=None, subject=report, kind=PDF_KIND)
             return wait_for_document(document) - start
 
-        html = followup_report_html(report, followup_selectors.report_contents(
-            report, with_comments=False))
+        html = followup_report_html(
+            report, followup_selectors.report_contents(report, with_comments=False)
+        )
 
         def bare() -> float:
             start = time.perf_counter()
@@ -98,10 +103,14 @@ def main() -> None:
         avg_bare = sum(bare_times) / len(bare_times)
         ratio = avg_celery / avg_bare
         print(f"Återrapport aktivitetsplan 2023 (seed 002), {args.runs} körningar var:")
-        print(f"  bar WeasyPrint (samma HTML, PDF/UA-1): {avg_bare * 1000:7.0f} ms  "
-              f"({', '.join(f'{t * 1000:.0f}' for t in bare_times)})")
-        print(f"  via Celery, begäran → lagrad PDF:       {avg_celery * 1000:7.0f} ms  "
-              f"({', '.join(f'{t * 1000:.0f}' for t in celery_times)})")
+        print(
+            f"  bar WeasyPrint (samma HTML, PDF/UA-1): {avg_bare * 1000:7.0f} ms  "
+            f"({', '.join(f'{t * 1000:.0f}' for t in bare_times)})"
+        )
+        print(
+            f"  via Celery, begäran → lagrad PDF:       {avg_celery * 1000:7.0f} ms  "
+            f"({', '.join(f'{t * 1000:.0f}' for t in celery_times)})"
+        )
         print(f"  kvot: {ratio:.2f}× (mål ≤ {TARGET}×) {'OK' if ratio <= TARGET else 'ÖVER MÅLET'}")
     finally:
         stop_worker(worker)

@@ -87,8 +87,9 @@ def drop_database() -> None:
 
 
 def manage(*args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args, "-v", "0"], env=ENV,
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args, "-v", "0"], env=ENV, cwd=ROOT, check=True
+    )
 
 
 def build_plans() -> dict[str, str]:
@@ -111,28 +112,42 @@ def build_plans() -> dict[str, str]:
     # Pages of an earlier run, under the same keys (the plan's pk and the fixture's
     # updated_at), must not be served: the first request of each page renders it.
     cache.clear()
-    call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
-                 verbosity=0)
+    call_command(
+        "loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml", verbosity=0
+    )
     plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
-    seed = list(Activity.objects.filter(focus_area__activity_plan=plan)
-                .prefetch_related("region_links", "goal_links").order_by("pk"))
+    seed = list(
+        Activity.objects.filter(focus_area__activity_plan=plan)
+        .prefetch_related("region_links", "goal_links")
+        .order_by("pk")
+    )
     areas = list(plan.focus_areas.all())
     copies, sources = [], []
     for n in range(ACTIVITIES - len(seed)):
         source = seed[n % len(seed)]
         area = areas[n % len(areas)]
-        copies.append(Activity(
-            focus_area=area, position=100 + n, title=f"{source.title} ({n + 2})",
-            description=source.description, responsible_body_id=source.responsible_body_id,
-            responsible_group_id=source.responsible_group_id))
+        copies.append(
+            Activity(
+                focus_area=area,
+                position=100 + n,
+                title=f"{source.title} ({n + 2})",
+                description=source.description,
+                responsible_body_id=source.responsible_body_id,
+                responsible_group_id=source.responsible_group_id,
+            )
+        )
         sources.append(source)
     copies = Activity.objects.bulk_create(copies)
     ActivityRegion.objects.bulk_create(
         ActivityRegion(activity=copy, region_id=link.region_id)
-        for copy, source in zip(copies, sources, strict=True) for link in source.region_links.all())
+        for copy, source in zip(copies, sources, strict=True)
+        for link in source.region_links.all()
+    )
     ActivityGoal.objects.bulk_create(
         ActivityGoal(activity=copy, goal_id=link.goal_id)
-        for copy, source in zip(copies, sources, strict=True) for link in source.goal_links.all())
+        for copy, source in zip(copies, sources, strict=True)
+        for link in source.goal_links.all()
+    )
     assert Activity.objects.filter(focus_area__activity_plan=plan).count() == ACTIVITIES
     assert plan.state == "beslutad", "demodatans Aktivitetsplan 2023 ska vara beslutad"
     draft = services.plan_new_version(actor=None, plan=plan)
@@ -140,9 +155,11 @@ def build_plans() -> dict[str, str]:
         "aktivitetsplan": plan.get_absolute_url(),
         "utkast": draft.get_absolute_url(),
         "verksamhetsplan": OperationalPlan.objects.get(
-            healthcare_region__slug="mellansverige").get_absolute_url(),
+            healthcare_region__slug="mellansverige"
+        ).get_absolute_url(),
         "verksamhetsplan-sodra": OperationalPlan.objects.get(
-            healthcare_region__slug="sodra").get_absolute_url(),
+            healthcare_region__slug="sodra"
+        ).get_absolute_url(),
     }
     connection.close()
     return paths
@@ -162,8 +179,7 @@ def session_cookie(username: str, role: str = "") -> str:
 
     user = User.objects.create_user(username, password=None)
     if role:
-        role_grant(user=user, role=role,
-                   scope=HealthcareRegion.objects.get(slug="mellansverige"))
+        role_grant(user=user, role=role, scope=HealthcareRegion.objects.get(slug="mellansverige"))
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -197,18 +213,29 @@ def count_queries(cases: list[tuple[str, str, str]]) -> dict[str, str]:
 class Gunicorn:
     def __init__(self, port: int, settings: str):
         self.port = port
-        self.log = tempfile.NamedTemporaryFile(prefix="samverkan-bench-gunicorn-",
-                                               suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile(
+            prefix="samverkan-bench-gunicorn-", suffix=".log", delete=False
+        )
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "samverkan.wsgi", "-w", "2",
-             "-b", f"127.0.0.1:{port}"],
-            cwd=ROOT, env={**ENV, "DJANGO_SETTINGS_MODULE": settings},
-            stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "samverkan.wsgi",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=ROOT,
+            env={**ENV, "DJANGO_SETTINGS_MODULE": settings},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def wait_ready(self, path: str, cookie: str = "") -> str:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}",
-                                         headers={"Cookie": cookie} if cookie else {})
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", headers={"Cookie": cookie} if cookie else {}
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -238,7 +265,9 @@ def wrk(port: int, path: str, seconds: int, connections: int, cookie: str = "") 
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", *headers, url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise RuntimeError(f"wrk fick fel från {url}:\n{output}")
@@ -294,16 +323,22 @@ def main() -> None:
                 rates[name].append(rate)
                 ratios[name].append(rate / anchor)
 
-        print(f"\nMedianer över {args.rounds} omgångar à {args.seconds} s, "
-              f"{args.connections} anslutningar")
+        print(
+            f"\nMedianer över {args.rounds} omgångar à {args.seconds} s, "
+            f"{args.connections} anslutningar"
+        )
         print(f"{'sida':<40}{'req/s':>8}{'andel':>8}  frågor (kall/varm)  andel per omgång")
-        print(f"{'hello (ankare)':<40}{median(anchors):>8.0f}{'100%':>8}  "
-              f"{'':<18}  {' '.join(f'{a:.0f}' for a in anchors)} req/s")
+        print(
+            f"{'hello (ankare)':<40}{median(anchors):>8.0f}{'100%':>8}  "
+            f"{'':<18}  {' '.join(f'{a:.0f}' for a in anchors)} req/s"
+        )
         for name, _path, _cookie in cases:
             ratio = median(ratios[name])
             mark = "" if ratio >= TARGET else "  under målet 25 %"
-            print(f"{name:<40}{median(rates[name]):>8.0f}{ratio:>8.0%}  {queries[name]:<18}  "
-                  f"{' '.join(f'{r:.0%}' for r in ratios[name])}{mark}")
+            print(
+                f"{name:<40}{median(rates[name]):>8.0f}{ratio:>8.0%}  {queries[name]:<18}  "
+                f"{' '.join(f'{r:.0%}' for r in ratios[name])}{mark}"
+            )
     finally:
         for server in servers:
             server.stop()

@@ -58,29 +58,57 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samverkan.settings_test")
 
 
 def psql(sql: str) -> None:
-    subprocess.run(["psql", "-h", HOST, "-U", "postgres", "-q", "-c", sql], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["psql", "-h", HOST, "-U", "postgres", "-q", "-c", sql],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def make_rows(n: int) -> list[list[str]]:
     rng = random.Random(1)
-    categories = [("Läkarbesök", "besök"), ("Vårddygn", "dygn"), ("Åtgärd (KVÅ)", "åtgärd"),
-                  ("Analys", "analys"), ("Sjukvårdande behandling", "behandling")]
+    categories = [
+        ("Läkarbesök", "besök"),
+        ("Vårddygn", "dygn"),
+        ("Åtgärd (KVÅ)", "åtgärd"),
+        ("Analys", "analys"),
+        ("Sjukvårdande behandling", "behandling"),
+    ]
     rows = []
     for i in range(n):
         category, unit = categories[i % len(categories)]
         price = rng.randint(25, 120_000) + rng.choice((0, 0, 0.5, 0.25))
         whole, _dot, decimals = f"{price:.2f}".partition(".")
         grouped = f"{int(whole):,}".replace(",", " ")
-        rows.append(["20", f"Sjukhus {i % 7}", f"Klinik {i % 40}", category, f"K{i:06d}",
-                     f"Benämning av rad {i}", unit, f"{grouped},{decimals} kr", ""])
+        rows.append(
+            [
+                "20",
+                f"Sjukhus {i % 7}",
+                f"Klinik {i % 40}",
+                category,
+                f"K{i:06d}",
+                f"Benämning av rad {i}",
+                unit,
+                f"{grouped},{decimals} kr",
+                "",
+            ]
+        )
     return rows
 
 
 TARGET = 100_000  # validated, committed lines/s (DESIGN.md, "Performance")
 
-HEADER = ["Region", "Sjukhus", "Klinik/verksamhet", "Kategori", "Kod", "Benämning", "Enhet",
-          "Pris (kr)", "Anmärkning"]
+HEADER = [
+    "Region",
+    "Sjukhus",
+    "Klinik/verksamhet",
+    "Kategori",
+    "Kod",
+    "Benämning",
+    "Enhet",
+    "Pris (kr)",
+    "Anmärkning",
+]
 
 
 def csv_bytes(rows) -> bytes:
@@ -138,10 +166,12 @@ def run(args):
     from pricing.models import PriceItem
     from regions.models import HealthcareRegion, Region, User
 
-    hr = HealthcareRegion.objects.create(slug="mellansverige", name="Mellansverige",
-                                         short_name="Mellansverige")
-    region = Region.objects.create(scb_code="20", name="Region Dalarna", short_name="Dalarna",
-                                   healthcare_region=hr)
+    hr = HealthcareRegion.objects.create(
+        slug="mellansverige", name="Mellansverige", short_name="Mellansverige"
+    )
+    region = Region.objects.create(
+        scb_code="20", name="Region Dalarna", short_name="Dalarna", healthcare_region=hr
+    )
     contact = User.objects.create(username="priskontakt")
     rows = make_rows(args.lines)
     data = csv_bytes(rows)
@@ -158,8 +188,8 @@ def run(args):
         price_list = new_list()
         t0 = time.perf_counter()
         submission, _lines = services.price_submission_stage(
-            actor=contact, price_list=price_list, region=region, filename=filename,
-            data=content)
+            actor=contact, price_list=price_list, region=region, filename=filename, data=content
+        )
         t1 = time.perf_counter()
         services.price_submission_confirm(actor=contact, submission=submission)
         t2 = time.perf_counter()
@@ -182,8 +212,10 @@ def run(args):
     stage, confirm = rounds(lambda: upload_and_confirm("priser.csv", data))
     ours = n / (stage + confirm)
     print(f"(a) ours, CSV upload + confirmation (validated, committed): {ours:12,.0f} lines/s")
-    print(f"    the upload (read, validated, stored): {n / stage:,.0f} lines/s; "
-          f"the confirmation (committed): {n / confirm:,.0f} lines/s")
+    print(
+        f"    the upload (read, validated, stored): {n / stage:,.0f} lines/s; "
+        f"the confirmation (committed): {n / confirm:,.0f} lines/s"
+    )
 
     lines, _kind = imports.read_price_file("priser.csv", data, region)
 
@@ -192,19 +224,29 @@ def run(args):
         t0 = time.perf_counter()
         checked, _kind = imports.read_price_file("priser.csv", data, region)
         t1 = time.perf_counter()
-        services.price_lines_submit(actor=None, price_list=price_list, region=region,
-                                    lines=checked, filename="priser.csv", data=data)
+        services.price_lines_submit(
+            actor=None,
+            price_list=price_list,
+            region=region,
+            lines=checked,
+            filename="priser.csv",
+            data=data,
+        )
         t2 = time.perf_counter()
         assert PriceItem.objects.filter(price_list=price_list).count() == n
         return t1 - t0, t2 - t1
 
     read, commit = rounds(one_step)
-    print(f"    one step, read + price_lines_submit: {n / (read + commit):,.0f} lines/s "
-          f"(read+validate {n / read:,.0f}/s, commit {n / commit:,.0f}/s)")
+    print(
+        f"    one step, read + price_lines_submit: {n / (read + commit):,.0f} lines/s "
+        f"(read+validate {n / read:,.0f}/s, commit {n / commit:,.0f}/s)"
+    )
 
     # Replacing with a copy where 10 % of prices changed: the UPDATE/DELETE/INSERT path.
-    changed = [line._replace(price=f"{float(line.price) * 1.1:.2f}") if i % 10 == 0 else line
-               for i, line in enumerate(lines)]
+    changed = [
+        line._replace(price=f"{float(line.price) * 1.1:.2f}") if i % 10 == 0 else line
+        for i, line in enumerate(lines)
+    ]
     replaced = new_list()
     services.price_lines_submit(actor=None, price_list=replaced, region=region, lines=lines)
     flip = itertools.count()
@@ -215,8 +257,10 @@ def run(args):
         services.price_lines_submit(actor=None, price_list=replaced, region=region, lines=again)
         return time.perf_counter() - t0
 
-    print(f"    ours, replacing the same region's lines (10 % changed): "
-          f"{n / rounds(replace):,.0f} lines/s")
+    print(
+        f"    ours, replacing the same region's lines (10 % changed): "
+        f"{n / rounds(replace):,.0f} lines/s"
+    )
 
     # (b) django-import-export, and Django's own bulk write -------------------------
     class PriceItemResource(resources.ModelResource):
@@ -225,8 +269,19 @@ def run(args):
 
         class Meta:
             model = PriceItem
-            fields = ("id", "price_list", "region", "hospital", "clinic", "category", "code",
-                      "description", "unit", "price", "note")
+            fields = (
+                "id",
+                "price_list",
+                "region",
+                "hospital",
+                "clinic",
+                "category",
+                "code",
+                "description",
+                "unit",
+                "price",
+                "note",
+            )
 
     class BulkPriceItemResource(PriceItemResource):
         class Meta(PriceItemResource.Meta):
@@ -238,9 +293,20 @@ def run(args):
     def import_export(resource_class, size):
         def measure():
             price_list = new_list()
-            dataset = tablib.Dataset(headers=["price_list", "region", "hospital", "clinic",
-                                              "category", "code", "description", "unit",
-                                              "price", "note"])
+            dataset = tablib.Dataset(
+                headers=[
+                    "price_list",
+                    "region",
+                    "hospital",
+                    "clinic",
+                    "category",
+                    "code",
+                    "description",
+                    "unit",
+                    "price",
+                    "note",
+                ]
+            )
             for line in lines[:size]:
                 dataset.append([price_list.pk, region.pk, *line])
             t0 = time.perf_counter()
@@ -249,28 +315,34 @@ def run(args):
             assert not result.has_errors()
             assert PriceItem.objects.filter(price_list=price_list).count() == size
             return seconds
+
         return size / rounds(measure)
 
     def clean_and_bulk_create(size):
         def measure():
             price_list = new_list()
             t0 = time.perf_counter()
-            items = [PriceItem(price_list_id=price_list.pk, region_id=region.pk,
-                               **line._asdict()) for line in lines[:size]]
+            items = [
+                PriceItem(price_list_id=price_list.pk, region_id=region.pk, **line._asdict())
+                for line in lines[:size]
+            ]
             # The fields of the file, as a form would check them: not the list and
             # region the code sets (ForeignKey.validate is a query), nor uniqueness
             # (a query a row), which the table's constraint checks in bulk_create.
             for item in items:
-                item.full_clean(exclude=["price_list", "region"], validate_unique=False,
-                                validate_constraints=False)
+                item.full_clean(
+                    exclude=["price_list", "region"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
             with transaction.atomic():
                 PriceItem.objects.bulk_create(items, batch_size=1000)
             return time.perf_counter() - t0
+
         return size / rounds(measure)
 
     anchor_iex = import_export(PriceItemResource, args.slice)
-    print(f"(b) django-import-export row by row ({args.slice} lines): "
-          f"{anchor_iex:12,.0f} lines/s")
+    print(f"(b) django-import-export row by row ({args.slice} lines): {anchor_iex:12,.0f} lines/s")
     anchor_bulk = import_export(BulkPriceItemResource, args.bulk_slice)
     print(f"    the same with use_bulk ({args.bulk_slice} lines): {anchor_bulk:12,.0f} lines/s")
     anchor_clean = clean_and_bulk_create(args.bulk_slice)
@@ -279,46 +351,64 @@ def run(args):
     # (c) COPY of the same parsed rows ------------------------------------------------
     # Into a copy of the table (same columns, constraints and indexes) without the
     # history triggers: what PostgreSQL's COPY itself costs (DESIGN.md's anchor).
-    columns = "price_list_id, region_id, hospital, clinic, category, code, description, unit, " \
-              "price, note"
+    columns = (
+        "price_list_id, region_id, hospital, clinic, category, code, description, unit, price, note"
+    )
     tables = itertools.count()
 
     def copy_anchor(feed):
         def measure():
             table = f"bench_copy_{next(tables)}"
             with connection.cursor() as cursor:
-                cursor.execute(f"CREATE TABLE {table} (LIKE pricing_priceitem INCLUDING DEFAULTS"
-                               " INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)")
+                cursor.execute(
+                    f"CREATE TABLE {table} (LIKE pricing_priceitem INCLUDING DEFAULTS"
+                    " INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+                )
             t0 = time.perf_counter()
             with transaction.atomic(), connection.cursor() as cursor:
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     feed(copy)
             return time.perf_counter() - t0
+
         return n / rounds(measure)
 
     prefix = f"1\t{region.pk}\t"
-    anchor_copy = copy_anchor(lambda copy: copy.write(
-        "".join(prefix + "\t".join(line) + "\n" for line in lines)))
-    anchor_rows = copy_anchor(lambda copy: [
-        copy.write_row((1, region.pk, *line)) for line in lines])
-    print(f"(c) PostgreSQL COPY of the parsed rows: {anchor_copy:12,.0f} lines/s "
-          f"(row by row with write_row, the earlier anchor: {anchor_rows:,.0f})")
+    anchor_copy = copy_anchor(
+        lambda copy: copy.write("".join(prefix + "\t".join(line) + "\n" for line in lines))
+    )
+    anchor_rows = copy_anchor(
+        lambda copy: [copy.write_row((1, region.pk, *line)) for line in lines]
+    )
+    print(
+        f"(c) PostgreSQL COPY of the parsed rows: {anchor_copy:12,.0f} lines/s "
+        f"(row by row with write_row, the earlier anchor: {anchor_rows:,.0f})"
+    )
 
     # DESIGN.md measured each anchor on its machine and set the target at 100 000 lines/s:
     # as a ratio to each anchor, the target on any machine.
-    print("ours against each anchor, and DESIGN.md's target as the same ratio "
-          "(100 000 / the anchor's figure there):")
-    for name, anchor, design in (("import-export row by row", anchor_iex, 480),
-                                 ("import-export use_bulk", anchor_bulk, 9_800),
-                                 ("full_clean + bulk_create", anchor_clean, 17_000),
-                                 ("COPY", anchor_copy, 320_000)):
+    print(
+        "ours against each anchor, and DESIGN.md's target as the same ratio "
+        "(100 000 / the anchor's figure there):"
+    )
+    for name, anchor, design in (
+        ("import-export row by row", anchor_iex, 480),
+        ("import-export use_bulk", anchor_bulk, 9_800),
+        ("full_clean + bulk_create", anchor_clean, 17_000),
+        ("COPY", anchor_copy, 320_000),
+    ):
         ratio, target = ours / anchor, TARGET / design
-        print(f"    {name:26s} {ratio:8.2f}×  target {target:8.2f}×  "
-              f"{'met' if ratio >= target else 'NOT met'}")
-    print(f"    (confirmation alone / COPY: {n / confirm / anchor_copy:.2f}; "
-          f"one step / COPY: {n / (read + commit) / anchor_copy:.2f})")
-    print(f"absolute: {ours:,.0f} lines/s against the target of {TARGET:,} lines/s: "
-          f"{'met' if ours >= TARGET else 'NOT met'} on this machine")
+        print(
+            f"    {name:26s} {ratio:8.2f}×  target {target:8.2f}×  "
+            f"{'met' if ratio >= target else 'NOT met'}"
+        )
+    print(
+        f"    (confirmation alone / COPY: {n / confirm / anchor_copy:.2f}; "
+        f"one step / COPY: {n / (read + commit) / anchor_copy:.2f})"
+    )
+    print(
+        f"absolute: {ours:,.0f} lines/s against the target of {TARGET:,} lines/s: "
+        f"{'met' if ours >= TARGET else 'NOT met'} on this machine"
+    )
 
     # (d) XLSX ------------------------------------------------------------------------
     xlsx = xlsx_bytes(rows)
@@ -341,9 +431,11 @@ def run(args):
 
     openpyxl_time, ours_xlsx = rounds(openpyxl_parse), rounds(ours_parse)
     both = sum(rounds(lambda: upload_and_confirm("priser.xlsx", xlsx)))
-    print(f"(d) openpyxl read-only parse: {openpyxl_time:6.2f} s; ours read+validate "
-          f"{ours_xlsx:6.2f} s ({ours_xlsx / openpyxl_time:.2f}×), upload + confirmation "
-          f"(validated, committed) {both:6.2f} s ({both / openpyxl_time:.2f}×); target ≤ 1.5×")
+    print(
+        f"(d) openpyxl read-only parse: {openpyxl_time:6.2f} s; ours read+validate "
+        f"{ours_xlsx:6.2f} s ({ours_xlsx / openpyxl_time:.2f}×), upload + confirmation "
+        f"(validated, committed) {both:6.2f} s ({both / openpyxl_time:.2f}×); target ≤ 1.5×"
+    )
 
 
 if __name__ == "__main__":

@@ -53,9 +53,24 @@ TARGET = 1.6
 MEDIA_ROOT = tempfile.mkdtemp(prefix="samverkan-bench-media-")
 ENV = bench_environment(DB_NAME, QUEUE, MEDIA_ROOT)
 
-CLINICS = ["Kardiologi", "Kirurgi", "Ortopedi", "Onkologi", "Neurologi", "Barnmedicin",
-           "Psykiatri", "Hud", "Öron-, näs- och halssjukvård", "Ögonsjukvård", "Urologi",
-           "Gynekologi", "Reumatologi", "Endokrinologi", "Infektion", "Geriatrik"]
+CLINICS = [
+    "Kardiologi",
+    "Kirurgi",
+    "Ortopedi",
+    "Onkologi",
+    "Neurologi",
+    "Barnmedicin",
+    "Psykiatri",
+    "Hud",
+    "Öron-, näs- och halssjukvård",
+    "Ögonsjukvård",
+    "Urologi",
+    "Gynekologi",
+    "Reumatologi",
+    "Endokrinologi",
+    "Infektion",
+    "Geriatrik",
+]
 HOSPITALS = ["Länssjukhuset", "Lasarettet", "Närsjukhuset"]
 
 
@@ -63,18 +78,31 @@ def lines_for(hospital: str, count: int, seed: int):
     """`count` plausible lines of one sjukhus: visits per klinik, bed days, procedures …"""
     from pricing.lines import PriceLine
 
-    kinds = [("lakarbesok", "besok", "LB", "Läkarbesök"), ("behandling", "behandling", "SB",
-             "Sjukvårdande behandling"), ("vardygn", "dygn", "VD", "Vårddygn"),
-             ("atgard", "atgard", "KVA", "Åtgärd"), ("analys", "analys", "AN", "Analys"),
-             ("tillagg", "styck", "TL", "Tillägg")]
+    kinds = [
+        ("lakarbesok", "besok", "LB", "Läkarbesök"),
+        ("behandling", "behandling", "SB", "Sjukvårdande behandling"),
+        ("vardygn", "dygn", "VD", "Vårddygn"),
+        ("atgard", "atgard", "KVA", "Åtgärd"),
+        ("analys", "analys", "AN", "Analys"),
+        ("tillagg", "styck", "TL", "Tillägg"),
+    ]
     made = []
     for i in range(count):
         category, unit, prefix, label = kinds[i % len(kinds)]
         clinic = CLINICS[(i // len(kinds)) % len(CLINICS)]
         price = Decimal(800 + (i * 37 + seed * 101) % 9000) + Decimal("0.50")
-        made.append(PriceLine(hospital, clinic, category, f"{prefix}-{i:04d}",
-                              f"{label}, {clinic.lower()}, nivå {i % 7 + 1}", unit, str(price),
-                              "Inklusive material" if i % 11 == 0 else ""))
+        made.append(
+            PriceLine(
+                hospital,
+                clinic,
+                category,
+                f"{prefix}-{i:04d}",
+                f"{label}, {clinic.lower()}, nivå {i % 7 + 1}",
+                unit,
+                str(price),
+                "Inklusive material" if i % 11 == 0 else "",
+            )
+        )
     return made
 
 
@@ -84,8 +112,9 @@ def make_list(year: int, total: int):
     from regions.models import HealthcareRegion
 
     healthcare_region = HealthcareRegion.objects.get(slug="mellansverige")
-    price_list = services.price_list_create(actor=None, healthcare_region=healthcare_region,
-                                            year=year)
+    price_list = services.price_list_create(
+        actor=None, healthcare_region=healthcare_region, year=year
+    )
     regions = list(healthcare_region.regions.order_by("scb_code"))
     per_hospital = total // (len(regions) * len(HOSPITALS))
     extra = total - per_hospital * len(regions) * len(HOSPITALS)
@@ -95,8 +124,9 @@ def make_list(year: int, total: int):
             count = per_hospital + (extra if r == 0 and h == 0 else 0)
             lines += lines_for(f"{name} {region.name.removeprefix('Region ')}", count, r * 3 + h)
         services.price_lines_submit(actor=None, price_list=price_list, region=region, lines=lines)
-    return services.price_list_transition(actor=None, price_list=price_list,
-                                          state=PriceList.State.CLOSED)
+    return services.price_list_transition(
+        actor=None, price_list=price_list, state=PriceList.State.CLOSED
+    )
 
 
 NAIVE_WIDTHS = (11, 14, 13, 10, 9, 25, 7, 11)  # % of the page, fixed layout like the parts
@@ -112,12 +142,21 @@ def naive_html(price_list) -> str:
     from pricing.documents import CATEGORY_LABEL, UNIT_LABEL
 
     style = render_to_string("pricing/pdf/_style.html")
-    rows = [{"region": item.region.name, "hospital": item.hospital, "clinic": item.clinic,
-             "category": CATEGORY_LABEL[item.category], "code": item.code,
-             "description": item.description, "unit": UNIT_LABEL[item.unit],
-             "price": number(item.price, 2)}
-            for item in price_list.items.select_related("region").order_by(
-                "region__scb_code", "hospital", "category", "clinic", "code")]
+    rows = [
+        {
+            "region": item.region.name,
+            "hospital": item.hospital,
+            "clinic": item.clinic,
+            "category": CATEGORY_LABEL[item.category],
+            "code": item.code,
+            "description": item.description,
+            "unit": UNIT_LABEL[item.unit],
+            "price": number(item.price, 2),
+        }
+        for item in price_list.items.select_related("region").order_by(
+            "region__scb_code", "hospital", "category", "clinic", "code"
+        )
+    ]
     return Template(
         '<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Prislista</title>'
         "{{ style }}</head><body><h1>Prislista</h1><table style='table-layout: fixed'>"
@@ -137,13 +176,16 @@ def timeline(document) -> str:
     """When the job started, its parts were done and it was stored, from the database."""
     from documents.models import DocumentPart
 
-    rendered = sorted(DocumentPart.objects.filter(sha256__in=document.parts)
-                      .values_list("rendered_at", flat=True))
+    rendered = sorted(
+        DocumentPart.objects.filter(sha256__in=document.parts).values_list("rendered_at", flat=True)
+    )
     begin = document.created_at
-    return (f"kö → start {(document.started_at - begin).total_seconds():.2f} s, "
-            f"första delen {(rendered[0] - begin).total_seconds():.2f} s, "
-            f"sista delen {(rendered[-1] - begin).total_seconds():.2f} s, "
-            f"lagrad {(document.finished_at - begin).total_seconds():.2f} s")
+    return (
+        f"kö → start {(document.started_at - begin).total_seconds():.2f} s, "
+        f"första delen {(rendered[0] - begin).total_seconds():.2f} s, "
+        f"sista delen {(rendered[-1] - begin).total_seconds():.2f} s, "
+        f"lagrad {(document.finished_at - begin).total_seconds():.2f} s"
+    )
 
 
 def main() -> None:
@@ -176,8 +218,9 @@ def main() -> None:
         def compile_once(price_list) -> tuple[float, object]:
             start = time.perf_counter()
             with transaction.atomic():
-                document = document_jobs.document_request(actor=None, subject=price_list,
-                                                      kind=PDF_KIND)
+                document = document_jobs.document_request(
+                    actor=None, subject=price_list, kind=PDF_KIND
+                )
             return wait_for_document(document) - start, document
 
         compile_once(warm_up)
@@ -200,11 +243,16 @@ def main() -> None:
                 cursor.execute(
                     "UPDATE pricing_priceitem SET price = price + 1 WHERE price_list_id = %s "
                     "AND hospital = (SELECT min(hospital) FROM pricing_priceitem "
-                    "WHERE price_list_id = %s)", [big.pk, big.pk])
+                    "WHERE price_list_id = %s)",
+                    [big.pk, big.pk],
+                )
             elapsed, document = compile_once(big)
             changed.append(elapsed)
-            print(f"  körning {run + 1}: naiv {naive[-1]:.2f} s, första {first[-1]:.2f} s "
-                  f"({pages} delar), efter en ändring {changed[-1]:.2f} s", flush=True)
+            print(
+                f"  körning {run + 1}: naiv {naive[-1]:.2f} s, första {first[-1]:.2f} s "
+                f"({pages} delar), efter en ändring {changed[-1]:.2f} s",
+                flush=True,
+            )
 
         naive_s, first_s, changed_s = (statistics.median(t) for t in (naive, first, changed))
         import io
@@ -213,15 +261,23 @@ def main() -> None:
 
         with pikepdf.open(io.BytesIO(naive_pdf)) as pdf:
             naive_pages = len(pdf.pages)
-        print(f"Prislista med {args.lines} rader, {args.workers} arbetare, "
-              f"median av {args.runs} körningar:")
-        print(f"  (a) naiv: en tabell, en process ({naive_pages} sidor): {naive_s:6.2f} s  "
-              f"({args.lines / naive_s:.0f} rader/s)")
-        print(f"  (b) första sammanställning, i delar:            {first_s:6.2f} s  "
-              f"kvot {naive_s / first_s:.2f}× "
-              f"{'OK' if naive_s / first_s >= TARGET else 'UNDER MÅLET'} (mål ≥ {TARGET}×)")
-        print(f"  (c) efter ändring i ett sjukhus:                {changed_s:6.2f} s  "
-              f"kvot {naive_s / changed_s:.2f}×")
+        print(
+            f"Prislista med {args.lines} rader, {args.workers} arbetare, "
+            f"median av {args.runs} körningar:"
+        )
+        print(
+            f"  (a) naiv: en tabell, en process ({naive_pages} sidor): {naive_s:6.2f} s  "
+            f"({args.lines / naive_s:.0f} rader/s)"
+        )
+        print(
+            f"  (b) första sammanställning, i delar:            {first_s:6.2f} s  "
+            f"kvot {naive_s / first_s:.2f}× "
+            f"{'OK' if naive_s / first_s >= TARGET else 'UNDER MÅLET'} (mål ≥ {TARGET}×)"
+        )
+        print(
+            f"  (c) efter ändring i ett sjukhus:                {changed_s:6.2f} s  "
+            f"kvot {naive_s / changed_s:.2f}×"
+        )
     finally:
         stop_worker(worker)
         drop_database(DB_NAME)

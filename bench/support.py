@@ -56,21 +56,43 @@ def start_worker(env: dict, log_dir: str, *, concurrency: int = 1) -> tuple[subp
     pool = ["-P", "solo"] if concurrency == 1 else ["-P", "prefork", "-c", str(concurrency)]
     log = open(Path(log_dir) / f"worker-{concurrency}.log", "wb")  # noqa: SIM115 (as long as the worker)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "samverkan", "worker", *pool,
-         "-Q", env["CELERY_QUEUE"], "-n", nodename, "--without-mingle", "--without-gossip",
-         "--without-heartbeat", "-l", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "samverkan",
+            "worker",
+            *pool,
+            "-Q",
+            env["CELERY_QUEUE"],
+            "-n",
+            nodename,
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     return process, nodename
 
 
-def wait_for_worker(app, nodename: str, process: subprocess.Popen, log_dir: str,
-                    timeout: float = 30.0) -> None:
+def wait_for_worker(
+    app, nodename: str, process: subprocess.Popen, log_dir: str, timeout: float = 30.0
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"Arbetaren stannade; se loggen i {log_dir}")
-        if any(nodename in reply for reply in app.control.ping(destination=[nodename],
-                                                              timeout=0.5)):
+        if any(
+            nodename in reply for reply in app.control.ping(destination=[nodename], timeout=0.5)
+        ):
             return
     raise SystemExit("Arbetaren svarade inte.")
 

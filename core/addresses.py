@@ -16,8 +16,11 @@ def client_address(request) -> str:
     proxies = settings.TRUSTED_PROXY_COUNT
     if not proxies or request is None:
         return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                 if part.strip()]
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
     # The last proxy is REMOTE_ADDR itself; the other proxies' entries are the last ones.
     if len(forwarded) < proxies:
         return remote  # not through the proxies as configured: the nearest address

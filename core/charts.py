@@ -89,10 +89,14 @@ def _nice_step(span: float) -> float:
     return 10 * magnitude
 
 
-def line_chart(series: dict[str, dict[int, Decimal]], *, target: Decimal | None = None,
-               label: Callable[[Decimal], str] = number,
-               tick_label: Callable[[Decimal], str] | None = None,
-               layout: Layout = Layout()) -> Chart | None:
+def line_chart(
+    series: dict[str, dict[int, Decimal]],
+    *,
+    target: Decimal | None = None,
+    label: Callable[[Decimal], str] = number,
+    tick_label: Callable[[Decimal], str] | None = None,
+    layout: Layout = Layout(),
+) -> Chart | None:
     """Lay out one line per series name ({year: value}); None when there is nothing to draw.
 
     `label` writes a value as a point and the target show it ("74 750 kr", "72,5 %"),
@@ -131,10 +135,17 @@ def line_chart(series: dict[str, dict[int, Decimal]], *, target: Decimal | None 
         value += step
     target_y = y_of(target) if target is not None else None
     return Chart(
-        width=layout.width, height=layout.height, plot_left=left, plot_right=plot_right,
-        plot_top=top, plot_bottom=plot_bottom, lines=lines,
-        x_ticks=[Tick(x_of(y), str(y)) for y in years], y_ticks=y_ticks,
-        target_y=target_y, target_label=label(target) if target is not None else "",
+        width=layout.width,
+        height=layout.height,
+        plot_left=left,
+        plot_right=plot_right,
+        plot_top=top,
+        plot_bottom=plot_bottom,
+        lines=lines,
+        x_ticks=[Tick(x_of(y), str(y)) for y in years],
+        y_ticks=y_ticks,
+        target_y=target_y,
+        target_label=label(target) if target is not None else "",
         target_label_y=_target_label_y(target_y, top) if target_y is not None else None,
     )
 

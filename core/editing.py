@@ -45,7 +45,8 @@ def lock_unchanged(model, pk, expected_updated_at: datetime.datetime | None):
 # For pages that show the saved version above the form: %(what)s is what was changed.
 CONFLICT_SHOWN_ABOVE = gettext_lazy(
     "Någon annan har ändrat %(what)s medan du redigerade. Den senast sparade versionen "
-    "visas ovanför formuläret och din text finns kvar i det. Spara igen för att ersätta den.")
+    "visas ovanför formuläret och din text finns kvar i det. Spara igen för att ersätta den."
+)
 
 
 def form_data(request):

@@ -119,7 +119,9 @@ class Names:
             return "–"
         field = _foreign_key(model, name)
         if field is not None:
-            return self._names.get(field.related_model, {}).get(value, f"#{value} ({_('borttagen')})")
+            return self._names.get(field.related_model, {}).get(
+                value, f"#{value} ({_('borttagen')})"
+            )
         try:
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
@@ -131,9 +133,13 @@ class Names:
         return self._text(value) if isinstance(value, str) else str(value)
 
 
-def history_entries(events: Iterable, *, object_label: Callable[[Names, object, dict], str],
-                    hidden: Iterable[str] = HIDDEN_FIELDS,
-                    text: Callable[[str], str] = str) -> list[HistoryEntry]:
+def history_entries(
+    events: Iterable,
+    *,
+    object_label: Callable[[Names, object, dict], str],
+    hidden: Iterable[str] = HIDDEN_FIELDS,
+    text: Callable[[str], str] = str,
+) -> list[HistoryEntry]:
     """The events as entries, each with who, what and its changed fields, in their order.
 
     `object_label(names, model, data)` names the row an event is about. An update that
@@ -150,29 +156,38 @@ def history_entries(events: Iterable, *, object_label: Callable[[Names, object, 
         data = event.pgh_data or {}
         if event.pgh_label == "update":
             changes = [
-                Change(field_label(model, name), names.display(model, name, old),
-                       names.display(model, name, new))
-                for name, (old, new) in (event.pgh_diff or {}).items() if name not in hidden
+                Change(
+                    field_label(model, name),
+                    names.display(model, name, old),
+                    names.display(model, name, new),
+                )
+                for name, (old, new) in (event.pgh_diff or {}).items()
+                if name not in hidden
             ]
             if not changes:
                 continue
         else:
             inserted = event.pgh_label == "insert"
             changes = [
-                Change(field_label(model, name),
-                       "" if inserted else names.display(model, name, value),
-                       names.display(model, name, value) if inserted else "")
-                for name, value in data.items() if name not in hidden and value not in (None, "")
+                Change(
+                    field_label(model, name),
+                    "" if inserted else names.display(model, name, value),
+                    names.display(model, name, value) if inserted else "",
+                )
+                for name, value in data.items()
+                if name not in hidden and value not in (None, "")
             ]
         user_id = (event.pgh_context or {}).get("user")
-        entries.append(HistoryEntry(
-            when=event.pgh_created_at,
-            who=users.get(user_id, _("systemet") if user_id is None else f"#{user_id}"),
-            action=str(LABELS.get(event.pgh_label, event.pgh_label)),
-            what=str(model._meta.verbose_name).capitalize(),
-            object_label=object_label(names, model, data),
-            changes=changes,
-        ))
+        entries.append(
+            HistoryEntry(
+                when=event.pgh_created_at,
+                who=users.get(user_id, _("systemet") if user_id is None else f"#{user_id}"),
+                action=str(LABELS.get(event.pgh_label, event.pgh_label)),
+                what=str(model._meta.verbose_name).capitalize(),
+                object_label=object_label(names, model, data),
+                changes=changes,
+            )
+        )
     return entries
 
 
@@ -183,6 +198,9 @@ def history_page(request, load: Callable[..., list[HistoryEntry]]) -> dict:
     except ValueError:
         page = 1
     events = load(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-    return {"events": events[:PAGE_SIZE], "page": page,
-            "older_page": page + 1 if len(events) > PAGE_SIZE else None,
-            "newer_page": page - 1 if page > 1 else None}
+    return {
+        "events": events[:PAGE_SIZE],
+        "page": page,
+        "older_page": page + 1 if len(events) > PAGE_SIZE else None,
+        "newer_page": page - 1 if page > 1 else None,
+    }

@@ -54,8 +54,9 @@ class UploadRejected(Exception):
         self.errors = errors
 
 
-def reject(message: str, value: str = "", *, row: int | None = None,
-           column: str = "") -> UploadRejected:
+def reject(
+    message: str, value: str = "", *, row: int | None = None, column: str = ""
+) -> UploadRejected:
     return UploadRejected([RowError(row, column, value, message)])
 
 
@@ -99,8 +100,14 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 
 
-def read_table(filename: str, data: bytes, *, limits: Limits,
-               header_score: Callable[[list[str]], int], min_score: int) -> Table:
+def read_table(
+    filename: str,
+    data: bytes,
+    *,
+    limits: Limits,
+    header_score: Callable[[list[str]], int],
+    min_score: int,
+) -> Table:
     """The file's rows as text cells, told CSV or XLSX by its content, never by its name.
 
     The header is the first row among the first HEADER_SEARCH_ROWS (on the first sheet
@@ -109,15 +116,16 @@ def read_table(filename: str, data: bytes, *, limits: Limits,
     read exactly; no cell of the table holds a NUL (PostgreSQL text cannot).
     """
     if len(data) > limits.max_bytes:
-        raise reject(_("Filen är större än %(mb)s MB.") % {"mb": _mb(limits.max_bytes)},
-                     filename)
+        raise reject(_("Filen är större än %(mb)s MB.") % {"mb": _mb(limits.max_bytes)}, filename)
     if not data.strip():
         raise reject(_("Filen är tom."), filename)
     if data.startswith(b"PK\x03\x04"):
         return _xlsx_table(filename, data, limits, header_score, min_score)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise reject(_("Det gamla Excelformatet (.xls) stöds inte. Spara filen som .xlsx "
-                       "eller CSV."), filename)
+        raise reject(
+            _("Det gamla Excelformatet (.xls) stöds inte. Spara filen som .xlsx eller CSV."),
+            filename,
+        )
     if data.startswith(b"%PDF"):
         raise reject(_("Filen är varken en CSV-fil eller en Excelfil (.xlsx)."), filename)
     return _csv_table(filename, data, limits, header_score, min_score)
@@ -141,14 +149,26 @@ def _reject_nul(rows: list[list[str]], header: int) -> None:
     names = rows[header] if rows else []
 
     def name(column: int) -> str:
-        return names[column - 1].strip() if column <= len(names) and names[column - 1].strip() \
+        return (
+            names[column - 1].strip()
+            if column <= len(names) and names[column - 1].strip()
             else _("kolumn %(n)s") % {"n": column}
+        )
 
-    errors = [RowError(number, name(column), cell.replace("\x00", "␀")[:60],
-                       _("Cellen innehåller ett NUL-tecken (byte 0), som inte kan sparas. "
-                         "Spara filen igen som CSV eller .xlsx från kalkylprogrammet."))
-              for number, row in enumerate(rows, start=1)
-              for column, cell in enumerate(row, start=1) if "\x00" in cell]
+    errors = [
+        RowError(
+            number,
+            name(column),
+            cell.replace("\x00", "␀")[:60],
+            _(
+                "Cellen innehåller ett NUL-tecken (byte 0), som inte kan sparas. "
+                "Spara filen igen som CSV eller .xlsx från kalkylprogrammet."
+            ),
+        )
+        for number, row in enumerate(rows, start=1)
+        for column, cell in enumerate(row, start=1)
+        if "\x00" in cell
+    ]
     raise UploadRejected(errors[:MAX_ERRORS])
 
 
@@ -161,13 +181,23 @@ def _decode(filename: str, data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise reject(_("Filen ser ut att vara UTF-16 (Excels ”Unicode-text”) men kunde "
-                           "inte läsas som det."), filename) from None
+            raise reject(
+                _(
+                    "Filen ser ut att vara UTF-16 (Excels ”Unicode-text”) men kunde "
+                    "inte läsas som det."
+                ),
+                filename,
+            ) from None
     head = data[:4096]
     if b"\x00" in head:
         if head[1::2].count(0) > len(head) // 4 or head[::2].count(0) > len(head) // 4:
-            raise reject(_("Filen är UTF-16 utan byteordningsmärke (BOM). Spara den som "
-                           "”CSV UTF-8” eller som .xlsx."), filename)
+            raise reject(
+                _(
+                    "Filen är UTF-16 utan byteordningsmärke (BOM). Spara den som "
+                    "”CSV UTF-8” eller som .xlsx."
+                ),
+                filename,
+            )
         raise reject(_("Filen är varken en CSV-fil eller en Excelfil (.xlsx)."), filename)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -178,8 +208,9 @@ def _decode(filename: str, data: bytes) -> str:
         try:
             return data.decode("cp1252")
         except UnicodeDecodeError:
-            raise reject(_("Filen kunde inte läsas som text (UTF-8 eller Windows-1252)."),
-                         filename) from None
+            raise reject(
+                _("Filen kunde inte läsas som text (UTF-8 eller Windows-1252)."), filename
+            ) from None
 
 
 def _csv_reader(text: str, delimiter: str):
@@ -218,13 +249,17 @@ def _csv_table(filename, data, limits, header_score, min_score) -> Table:
     except csv.Error as error:
         row = len(rows) + 1
         if "field larger" in str(error):
-            message = _("Ett fält är längre än %(n)s tecken. Det beror oftast på ett "
-                        "citattecken (\") som inleder ett fält men aldrig avslutas; "
-                        "fältet börjar på rad %(row)s eller strax före.")
-            raise reject(message % {"n": f"{CSV_FIELD_LIMIT:,}".replace(",", " "),
-                                    "row": row}, row=row) from None
-        raise reject(_("Raden kunde inte läsas som CSV: %(reason)s.") % {"reason": error},
-                     row=row) from None
+            message = _(
+                "Ett fält är längre än %(n)s tecken. Det beror oftast på ett "
+                'citattecken (") som inleder ett fält men aldrig avslutas; '
+                "fältet börjar på rad %(row)s eller strax före."
+            )
+            raise reject(
+                message % {"n": f"{CSV_FIELD_LIMIT:,}".replace(",", " "), "row": row}, row=row
+            ) from None
+        raise reject(
+            _("Raden kunde inte läsas som CSV: %(reason)s.") % {"reason": error}, row=row
+        ) from None
     if extra is not None:
         raise reject(_("Filen har fler än %(n)s rader.") % {"n": limits.max_rows}, filename)
     if header is None:
@@ -241,14 +276,22 @@ def _reject_long_rows(rows, header, width, delimiter) -> None:
     # A separator inside an unquoted value ("3 003,50" between commas) splits it in two
     # and moves every later field one column right: never repaired, always refused.
     names = {";": _("semikolon"), ",": _("komma"), "\t": _("tabb")}
-    message = _("Raden har %(n)s fält men rubrikraden %(width)s (avgränsare: %(sep)s). Ett "
-                "värde som innehåller avgränsaren, t.ex. priset 3 003,50 i en kommaseparerad "
-                "fil, måste stå inom citattecken; spara hellre filen med semikolon som "
-                "avgränsare.")
-    errors = [RowError(number, "", delimiter.join(row)[:80],
-                       message % {"n": len(row), "width": width, "sep": names[delimiter]})
-              for number, row in enumerate(rows, start=1)
-              if len(row) > width and number > header + 1]
+    message = _(
+        "Raden har %(n)s fält men rubrikraden %(width)s (avgränsare: %(sep)s). Ett "
+        "värde som innehåller avgränsaren, t.ex. priset 3 003,50 i en kommaseparerad "
+        "fil, måste stå inom citattecken; spara hellre filen med semikolon som "
+        "avgränsare."
+    )
+    errors = [
+        RowError(
+            number,
+            "",
+            delimiter.join(row)[:80],
+            message % {"n": len(row), "width": width, "sep": names[delimiter]},
+        )
+        for number, row in enumerate(rows, start=1)
+        if len(row) > width and number > header + 1
+    ]
     if errors:
         raise UploadRejected(errors[:MAX_ERRORS])
     # Only rows above the header are wider: title rows, harmless.
@@ -258,14 +301,23 @@ def _reject_long_rows(rows, header, width, delimiter) -> None:
 
 
 def _unreadable(filename: str) -> UploadRejected:
-    return reject(_("Excelfilen kunde inte läsas (den är trasig eller inte en riktig .xlsx). "
-                    "Öppna den i Excel, spara den som .xlsx och försök igen."), filename)
+    return reject(
+        _(
+            "Excelfilen kunde inte läsas (den är trasig eller inte en riktig .xlsx). "
+            "Öppna den i Excel, spara den som .xlsx och försök igen."
+        ),
+        filename,
+    )
 
 
 def _xml_refused(filename: str) -> UploadRejected:
-    return reject(_("Excelfilen innehåller trasig XML eller en DTD med entiteter, som inte "
-                    "tas emot. Öppna den i Excel, spara den som .xlsx och försök igen."),
-                  filename)
+    return reject(
+        _(
+            "Excelfilen innehåller trasig XML eller en DTD med entiteter, som inte "
+            "tas emot. Öppna den i Excel, spara den som .xlsx och försök igen."
+        ),
+        filename,
+    )
 
 
 def _check_archive(filename: str, data: bytes, limits: Limits) -> None:
@@ -275,16 +327,23 @@ def _check_archive(filename: str, data: bytes, limits: Limits) -> None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _unreadable(filename) from None
     if len(infos) > limits.max_members:
-        raise reject(_("Excelfilen består av %(n)s delar; en prislista eller tabell har "
-                       "högst %(max)s.") % {"n": len(infos), "max": limits.max_members},
-                     filename)
+        raise reject(
+            _("Excelfilen består av %(n)s delar; en prislista eller tabell har högst %(max)s.")
+            % {"n": len(infos), "max": limits.max_members},
+            filename,
+        )
     if "xl/workbook.xml" not in {info.filename for info in infos}:
         raise reject(_("Filen är en zip-fil men inte en Excelfil (.xlsx)."), filename)
     unpacked = sum(info.file_size for info in infos)
     if unpacked > limits.max_unpacked_bytes:
-        raise reject(_("Excelfilen är %(size)s MB uppackad; högst %(max)s MB tas emot. Dela "
-                       "upp filen eller spara den som CSV.")
-                     % {"size": _mb(unpacked), "max": _mb(limits.max_unpacked_bytes)}, filename)
+        raise reject(
+            _(
+                "Excelfilen är %(size)s MB uppackad; högst %(max)s MB tas emot. Dela "
+                "upp filen eller spara den som CSV."
+            )
+            % {"size": _mb(unpacked), "max": _mb(limits.max_unpacked_bytes)},
+            filename,
+        )
     # The declared sizes bound what is unpacked: zipfile stops at a member's declared size
     # and fails its CRC check if the data says otherwise. Counting tags (in C, as it
     # unpacks) bounds the elements the XML parsers will build, before any of them runs.
@@ -296,14 +355,25 @@ def _check_archive(filename: str, data: bytes, limits: Limits) -> None:
             with archive.open(info) as member:
                 while chunk := member.read(1 << 20):
                     tags += chunk.count(b"<")
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error,
-                NotImplementedError, RuntimeError):
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            zlib.error,
+            NotImplementedError,
+            RuntimeError,
+        ):
             raise _unreadable(filename) from None
         if tags > limits.max_xml_tags:
-            raise reject(_("Excelfilen är för stor uppackad (%(part)s har %(n)s XML-taggar; "
-                           "högst %(max)s tas emot).")
-                         % {"part": info.filename, "n": tags, "max": limits.max_xml_tags},
-                         filename)
+            raise reject(
+                _(
+                    "Excelfilen är för stor uppackad (%(part)s har %(n)s XML-taggar; "
+                    "högst %(max)s tas emot)."
+                )
+                % {"part": info.filename, "n": tags, "max": limits.max_xml_tags},
+                filename,
+            )
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -346,8 +416,11 @@ class _Workbook:
             reader.read_strings()
             reader.read_workbook()
             apply_stylesheet(reader.archive, reader.wb)
-            self.sheets = [(sheet.name, rel.target) for sheet, rel in reader.parser.find_sheets()
-                           if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+            self.sheets = [
+                (sheet.name, rel.target)
+                for sheet, rel in reader.parser.find_sheets()
+                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+            ]
         except BaseException:
             self.archive.close()
             raise
@@ -358,8 +431,9 @@ class _Workbook:
         self.timedelta_formats = reader.wb._timedelta_formats
 
 
-def _sheet_rows(workbook: _Workbook, title: str, target: str, limits: Limits,
-                filename: str) -> Iterator[list[str]]:
+def _sheet_rows(
+    workbook: _Workbook, title: str, target: str, limits: Limits, filename: str
+) -> Iterator[list[str]]:
     """A sheet's rows as text, streamed: at most one row's cells are held at a time.
 
     openpyxl's own row reader builds a whole row before anything can look at it, and pads
@@ -369,9 +443,14 @@ def _sheet_rows(workbook: _Workbook, title: str, target: str, limits: Limits,
     """
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    parser = WorkSheetParser(None, workbook.shared_strings, data_only=workbook.data_only,
-                             epoch=workbook.epoch, date_formats=workbook.date_formats,
-                             timedelta_formats=workbook.timedelta_formats)
+    parser = WorkSheetParser(
+        None,
+        workbook.shared_strings,
+        data_only=workbook.data_only,
+        epoch=workbook.epoch,
+        date_formats=workbook.date_formats,
+        timedelta_formats=workbook.timedelta_formats,
+    )
     max_row = limits.max_rows + HEADER_SEARCH_ROWS + 1
     max_columns = limits.max_columns
     text_of = cell_text
@@ -387,9 +466,14 @@ def _sheet_rows(workbook: _Workbook, title: str, target: str, limits: Limits,
                 count += 1
                 parts = 0
                 if count > EXCEL_MAX_COLUMNS or cell["column"] > EXCEL_MAX_COLUMNS:
-                    raise reject(_("Bladet ”%(sheet)s” har en rad med fler än %(n)s celler, "
-                                   "vilket Excel inte tillåter.")
-                                 % {"sheet": title, "n": EXCEL_MAX_COLUMNS}, filename)
+                    raise reject(
+                        _(
+                            "Bladet ”%(sheet)s” har en rad med fler än %(n)s celler, "
+                            "vilket Excel inte tillåter."
+                        )
+                        % {"sheet": title, "n": EXCEL_MAX_COLUMNS},
+                        filename,
+                    )
                 if cell["value"] is not None and cell["column"] <= max_columns:
                     cells.append((cell["column"], cell["value"]))
             elif tag == _ROW:
@@ -397,12 +481,18 @@ def _sheet_rows(workbook: _Workbook, title: str, target: str, limits: Limits,
                 row = int(given) if given and given.isdigit() else number + 1
                 element.clear()
                 if row <= number:
-                    raise reject(_("Bladet ”%(sheet)s” har raderna i fel ordning (rad %(row)s "
-                                   "efter rad %(prev)s).")
-                                 % {"sheet": title, "row": row, "prev": number}, filename)
+                    raise reject(
+                        _(
+                            "Bladet ”%(sheet)s” har raderna i fel ordning (rad %(row)s "
+                            "efter rad %(prev)s)."
+                        )
+                        % {"sheet": title, "row": row, "prev": number},
+                        filename,
+                    )
                 if row > max_row:
-                    raise reject(_("Filen har fler än %(n)s rader.") % {"n": limits.max_rows},
-                                 filename)
+                    raise reject(
+                        _("Filen har fler än %(n)s rader.") % {"n": limits.max_rows}, filename
+                    )
                 for _gap in range(number + 1, row):
                     yield []
                 values = [""] * max((column for column, _v in cells), default=0)
@@ -414,13 +504,18 @@ def _sheet_rows(workbook: _Workbook, title: str, target: str, limits: Limits,
             elif tag in _CELL_PARTS:
                 parts += 1
                 if parts > MAX_CELL_PARTS:
-                    raise reject(_("En cell i bladet ”%(sheet)s” är orimligt stor.")
-                                 % {"sheet": title}, filename)
+                    raise reject(
+                        _("En cell i bladet ”%(sheet)s” är orimligt stor.") % {"sheet": title},
+                        filename,
+                    )
             else:
                 others += 1
                 if others > MAX_OTHER_ELEMENTS:
-                    raise reject(_("Bladet ”%(sheet)s” har orimligt många element utöver "
-                                   "raderna.") % {"sheet": title}, filename)
+                    raise reject(
+                        _("Bladet ”%(sheet)s” har orimligt många element utöver raderna.")
+                        % {"sheet": title},
+                        filename,
+                    )
                 element.clear()
 
 

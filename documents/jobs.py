@@ -37,8 +37,10 @@ def document_request(*, actor, subject, kind: str, snapshot: bool = False) -> Ge
     renderer_for(kind)
     with transaction.atomic():
         document = GeneratedDocument.objects.create(
-            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
-            kind=kind, is_snapshot=snapshot,
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            kind=kind,
+            is_snapshot=snapshot,
             requested_by=actor if actor is not None and actor.is_authenticated else None,
         )
         # After commit: a worker that took the job first would not find the row.
@@ -50,9 +52,12 @@ def document_render_now(*, actor, subject, kind: str, snapshot: bool = False) ->
     """Render in this process, without the queue (demo data, management commands)."""
     renderer_for(kind)
     document = GeneratedDocument.objects.create(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
-        kind=kind, is_snapshot=snapshot,
-        requested_by=actor if actor is not None and actor.is_authenticated else None)
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        kind=kind,
+        is_snapshot=snapshot,
+        requested_by=actor if actor is not None and actor.is_authenticated else None,
+    )
     document_render(document_id=document.pk, inline=True)
     document.refresh_from_db()
     return document
@@ -60,8 +65,11 @@ def document_render_now(*, actor, subject, kind: str, snapshot: bool = False) ->
 
 def _claim(document_id: int) -> GeneratedDocument | None:
     with transaction.atomic():
-        document = (GeneratedDocument.objects.select_for_update(skip_locked=True)
-                    .filter(pk=document_id).first())
+        document = (
+            GeneratedDocument.objects.select_for_update(skip_locked=True)
+            .filter(pk=document_id)
+            .first()
+        )
         if document is None:
             return None  # gone, or another worker holds it right now
         if document.state == DocumentState.RUNNING and not is_stale(document):
@@ -91,8 +99,12 @@ def document_render(*, document_id: int, inline: bool = False) -> GeneratedDocum
             filename, content = renderer.render(document.subject)
             store(document, filename, content)
     except OSError as error:
-        finish(document, state=DocumentState.QUEUED, finished_at=None,
-               reason=_("Tillfälligt fel, nytt försök görs: %(error)s") % {"error": error})
+        finish(
+            document,
+            state=DocumentState.QUEUED,
+            finished_at=None,
+            reason=_("Tillfälligt fel, nytt försök görs: %(error)s") % {"error": error},
+        )
         raise
     except Exception as error:
         logger.exception("Document %s failed", document.pk)
@@ -124,8 +136,11 @@ def documents_requeue_stale(*, now: datetime.datetime | None = None) -> list[int
     """Queue again every job left "pågår" by a worker that died; returns their ids."""
     now = now or timezone.now()
     with transaction.atomic():
-        stale = list(GeneratedDocument.objects.select_for_update(skip_locked=True).filter(
-            state=DocumentState.RUNNING, started_at__lt=now - STALE_AFTER))
+        stale = list(
+            GeneratedDocument.objects.select_for_update(skip_locked=True).filter(
+                state=DocumentState.RUNNING, started_at__lt=now - STALE_AFTER
+            )
+        )
         for document in stale:
             document.state = DocumentState.QUEUED
             document.reason = _("Arbetet avbröts och har köats igen.")

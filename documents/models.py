@@ -28,20 +28,28 @@ class GeneratedDocument(models.Model):
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
     kind = models.CharField(_("slag"), max_length=60)
-    state = models.CharField(_("status"), max_length=12, choices=DocumentState.choices,
-                             default=DocumentState.QUEUED)
+    state = models.CharField(
+        _("status"), max_length=12, choices=DocumentState.choices, default=DocumentState.QUEUED
+    )
     reason = models.TextField(_("orsak"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
     is_snapshot = models.BooleanField(
-        _("beslutad version"), default=False,
-        help_text=_("Gjord när handlingen beslutades; den publicerade versionen."))
+        _("beslutad version"),
+        default=False,
+        help_text=_("Gjord när handlingen beslutades; den publicerade versionen."),
+    )
     filename = models.CharField(_("filnamn"), max_length=200, blank=True)
     file = models.FileField(_("fil"), max_length=300, blank=True)
     size = models.PositiveIntegerField(_("storlek i byte"), null=True, blank=True)
     sha256 = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("beställd av"),
-                                     on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beställd av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
     started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
@@ -55,16 +63,23 @@ class GeneratedDocument(models.Model):
         verbose_name = _("genererat dokument")
         verbose_name_plural = _("genererade dokument")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "kind", "-created_at"],
-                                name="gendoc_subject_kind")]
+        indexes = [
+            models.Index(
+                fields=["subject_type", "subject_id", "kind", "-created_at"],
+                name="gendoc_subject_kind",
+            )
+        ]
         constraints = [
-            models.CheckConstraint(condition=Q(state__in=DocumentState.values),
-                                   name="gendoc_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=DocumentState.values), name="gendoc_state_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(state="klar") | (~Q(file="") & Q(sha256__regex=r"^[0-9a-f]{64}$")),
-                name="gendoc_done_has_file"),
-            models.CheckConstraint(condition=~Q(state="misslyckad") | ~Q(reason=""),
-                                   name="gendoc_failed_has_reason"),
+                name="gendoc_done_has_file",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="misslyckad") | ~Q(reason=""), name="gendoc_failed_has_reason"
+            ),
         ]
 
     def __str__(self):
@@ -87,12 +102,15 @@ class DocumentPart(models.Model):
 
     sha256 = models.CharField(_("kontrollsumma för HTML (SHA-256)"), max_length=64, unique=True)
     label = models.CharField(_("avsnitt"), max_length=300, blank=True)
-    html = models.TextField(_("HTML"), blank=True,
-                            help_text=_("Tömd när avsnittet är skapat."))
+    html = models.TextField(_("HTML"), blank=True, help_text=_("Tömd när avsnittet är skapat."))
     file = models.FileField(_("fil"), max_length=300, blank=True)
     pages = models.PositiveIntegerField(_("sidor"), null=True, blank=True)
-    outline = models.JSONField(_("bokmärken"), default=list, blank=True,
-                               help_text=_("[nivå, rubrik, sida i avsnittet, läge] per rubrik"))
+    outline = models.JSONField(
+        _("bokmärken"),
+        default=list,
+        blank=True,
+        help_text=_("[nivå, rubrik, sida i avsnittet, läge] per rubrik"),
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     rendered_at = models.DateTimeField(_("klar"), null=True, blank=True)
 
@@ -103,7 +121,8 @@ class DocumentPart(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(rendered_at__isnull=True) | (~Q(file="") & Q(pages__gte=1)),
-                name="docpart_rendered_has_file"),
+                name="docpart_rendered_has_file",
+            ),
         ]
 
     def __str__(self):

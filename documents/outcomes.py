@@ -25,7 +25,9 @@ def failure_reason(error: Exception) -> str:
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return _("Dokumentet kunde inte skapas (%(type)s: %(error)s).") % {
-        "type": type(error).__name__, "error": error}
+        "type": type(error).__name__,
+        "error": error,
+    }
 
 
 def finish(document: GeneratedDocument, **fields) -> None:
@@ -38,9 +40,13 @@ def finish(document: GeneratedDocument, **fields) -> None:
 
 def store(document: GeneratedDocument, filename: str, content: bytes) -> None:
     sha256 = hashlib.sha256(content).hexdigest()
-    earlier = (documents_of(document.subject, document.kind)
-               .filter(state=DocumentState.DONE, sha256=sha256).exclude(pk=document.pk)
-               .order_by("finished_at").first())
+    earlier = (
+        documents_of(document.subject, document.kind)
+        .filter(state=DocumentState.DONE, sha256=sha256)
+        .exclude(pk=document.pk)
+        .order_by("finished_at")
+        .first()
+    )
     if earlier is not None and default_storage.exists(earlier.file.name):
         name = earlier.file.name
     else:
@@ -49,19 +55,29 @@ def store(document: GeneratedDocument, filename: str, content: bytes) -> None:
         name = f"documents/{document.kind}/{sha256[:2]}/{sha256}.{extension}"
         if not default_storage.exists(name):
             name = default_storage.save(name, ContentFile(content))
-    finish(document, state=DocumentState.DONE, filename=filename, file=name, sha256=sha256,
-           size=len(content), reason="")
+    finish(
+        document,
+        state=DocumentState.DONE,
+        filename=filename,
+        file=name,
+        sha256=sha256,
+        size=len(content),
+        reason="",
+    )
 
 
 def document_give_up(*, document_id: int, error: Exception) -> None:
     """The last retry failed too: the job is misslyckad, with why."""
     if GeneratedDocument.objects.filter(
         pk=document_id, state__in=[DocumentState.QUEUED, DocumentState.RUNNING]
-    ).update(state=DocumentState.FAILED, finished_at=timezone.now(),
-             reason=_("Dokumentet kunde inte skapas efter flera försök: %(error)s")
-             % {"error": error}):
-        document_changed.send(sender=GeneratedDocument,
-                              document=GeneratedDocument.objects.get(pk=document_id))
+    ).update(
+        state=DocumentState.FAILED,
+        finished_at=timezone.now(),
+        reason=_("Dokumentet kunde inte skapas efter flera försök: %(error)s") % {"error": error},
+    ):
+        document_changed.send(
+            sender=GeneratedDocument, document=GeneratedDocument.objects.get(pk=document_id)
+        )
 
 
 class DocumentTask(Task):
@@ -74,5 +90,11 @@ class DocumentTask(Task):
 
 # The retry policy of every document task: a transient failure (OSError: storage, a
 # font file) is tried again with a growing pause; anything else fails the job at once.
-RETRY_POLICY = {"base": DocumentTask, "autoretry_for": (OSError,), "retry_backoff": 2,
-                "retry_backoff_max": 300, "retry_jitter": True, "max_retries": 5}
+RETRY_POLICY = {
+    "base": DocumentTask,
+    "autoretry_for": (OSError,),
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}

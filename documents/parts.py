@@ -72,8 +72,10 @@ def start(document: GeneratedDocument, renderer: PartedRenderer, *, inline: bool
     sources = renderer.parts(document.subject)
     shas = [source.sha256 for source in sources]
     with transaction.atomic():
-        known = {part.sha256: part for part in DocumentPart.objects.select_for_update()
-                 .filter(sha256__in=shas)}
+        known = {
+            part.sha256: part
+            for part in DocumentPart.objects.select_for_update().filter(sha256__in=shas)
+        }
         missing = []
         for source, sha in zip(sources, shas, strict=True):
             part = known.get(sha)
@@ -87,7 +89,8 @@ def start(document: GeneratedDocument, renderer: PartedRenderer, *, inline: bool
         DocumentPart.objects.bulk_create(missing, ignore_conflicts=True)
         waiting = sorted({sha for sha in shas if not known[sha].is_rendered})
         GeneratedDocument.objects.filter(pk=document.pk).update(
-            parts=shas, parts_done=len(set(shas)) - len(waiting))
+            parts=shas, parts_done=len(set(shas)) - len(waiting)
+        )
         document.parts = shas
         document.parts_done = len(set(shas)) - len(waiting)
         if not inline:
@@ -116,16 +119,24 @@ def part_render(*, document_id: int, sha256: str, then_assemble: bool = True) ->
         except Exception as error:
             logger.exception("Part %s of document %s failed", sha256, document_id)
             document = GeneratedDocument.objects.filter(
-                pk=document_id, state=DocumentState.RUNNING).first()
+                pk=document_id, state=DocumentState.RUNNING
+            ).first()
             if document is not None:
-                finish(document, state=DocumentState.FAILED, reason=_(
-                    "Avsnittet %(part)s kunde inte skapas. %(reason)s") % {
-                    "part": part.label, "reason": failure_reason(error)})
+                finish(
+                    document,
+                    state=DocumentState.FAILED,
+                    reason=_("Avsnittet %(part)s kunde inte skapas. %(reason)s")
+                    % {"part": part.label, "reason": failure_reason(error)},
+                )
             return
         name = _store_part_file(sha256, content)
         DocumentPart.objects.filter(pk=part.pk, rendered_at__isnull=True).update(
-            file=name, pages=pages, outline=[heading.as_json() for heading in headings],
-            rendered_at=timezone.now(), html="")
+            file=name,
+            pages=pages,
+            outline=[heading.as_json() for heading in headings],
+            rendered_at=timezone.now(),
+            html="",
+        )
     _count_done(document_id, then_assemble=then_assemble)
 
 
@@ -139,8 +150,11 @@ def _store_part_file(sha256: str, content: bytes) -> str:
 
 def _count_done(document_id: int, *, then_assemble: bool = True) -> None:
     with transaction.atomic():
-        document = (GeneratedDocument.objects.select_for_update()
-                    .filter(pk=document_id, state=DocumentState.RUNNING).first())
+        document = (
+            GeneratedDocument.objects.select_for_update()
+            .filter(pk=document_id, state=DocumentState.RUNNING)
+            .first()
+        )
         if document is None:
             return  # failed meanwhile, or finished by an earlier assembly
         wanted = set(document.parts)
@@ -166,16 +180,22 @@ def _page_numbers(html: str, total: int) -> bytes:
             return handle.read()
     content = html_to_pdf(html, tagged=False)
     name = _store_part_file(sha, content)
-    DocumentPart.objects.update_or_create(sha256=sha, defaults={
-        "label": _("Sidnummer för %(total)s sidor") % {"total": total}, "file": name,
-        "pages": total, "rendered_at": timezone.now(), "html": ""})
+    DocumentPart.objects.update_or_create(
+        sha256=sha,
+        defaults={
+            "label": _("Sidnummer för %(total)s sidor") % {"total": total},
+            "file": name,
+            "pages": total,
+            "rendered_at": timezone.now(),
+            "html": "",
+        },
+    )
     return content
 
 
 def assemble(*, document_id: int) -> None:
     """Join the rendered parts behind the front part and store the document."""
-    document = GeneratedDocument.objects.filter(
-        pk=document_id, state=DocumentState.RUNNING).first()
+    document = GeneratedDocument.objects.filter(pk=document_id, state=DocumentState.RUNNING).first()
     if document is None:
         return
     try:
@@ -189,8 +209,9 @@ def assemble(*, document_id: int) -> None:
 
 def _assemble(document: GeneratedDocument) -> None:
     renderer = renderer_for(document.kind).parted
-    by_sha = {part.sha256: part for part in DocumentPart.objects.filter(
-        sha256__in=set(document.parts))}
+    by_sha = {
+        part.sha256: part for part in DocumentPart.objects.filter(sha256__in=set(document.parts))
+    }
     if any(sha not in by_sha or not by_sha[sha].is_rendered for sha in document.parts):
         return  # a part was lost: the stale job is claimed again and starts over
     parts = [by_sha[sha] for sha in document.parts]
@@ -208,15 +229,18 @@ def _assemble(document: GeneratedDocument) -> None:
                 toc.append(TocEntry(heading.level, heading.title, offset + heading.page + 1))
             offset += part.pages
         front, pages, front_headings = render(
-            renderer.front(document.subject, toc, front_pages + body_pages))
+            renderer.front(document.subject, toc, front_pages + body_pages)
+        )
         if pages == front_pages:
             break
         front_pages = pages
 
     outline, offset = list(front_headings), front_pages
     for part in parts:
-        outline += [pdfmerge.Heading(h.level, h.title, offset + h.page, h.top)
-                     for h in map(pdfmerge.Heading.from_json, part.outline)]
+        outline += [
+            pdfmerge.Heading(h.level, h.title, offset + h.page, h.top)
+            for h in map(pdfmerge.Heading.from_json, part.outline)
+        ]
         offset += part.pages
     numbers = _page_numbers(renderer.page_numbers(offset), offset)
     content = pdfmerge.merge(front, contents, numbers, outline=outline)

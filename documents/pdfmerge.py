@@ -60,8 +60,9 @@ def _parent_tree_entries(root) -> list[tuple[int, object]]:
     return entries
 
 
-def merge(front: bytes, parts: list[bytes], footers: bytes | None, *,
-          outline: list[Heading]) -> bytes:
+def merge(
+    front: bytes, parts: list[bytes], footers: bytes | None, *, outline: list[Heading]
+) -> bytes:
     """One tagged PDF: the front part, then every part, with page numbers stamped on.
 
     `outline` holds the bookmarks at their final (0-based) page numbers, front part's
@@ -91,7 +92,7 @@ def merge(front: bytes, parts: list[bytes], footers: bytes | None, *,
         for source_document in source_kids:
             copied_document = _copy(out, source_document)
             kids = copied_document.get("/K", [])
-            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
                 if isinstance(kid, pikepdf.Dictionary):
                     kid.P = document
                 document.K.append(kid)
@@ -113,8 +114,12 @@ def merge(front: bytes, parts: list[bytes], footers: bytes | None, *,
         _stamp(out, footers)
     buffer = io.BytesIO()
     # A deterministic /ID: the same parts give the same bytes, stored once.
-    out.save(buffer, compress_streams=True, deterministic_id=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    out.save(
+        buffer,
+        compress_streams=True,
+        deterministic_id=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
     return buffer.getvalue()
 
 
@@ -151,10 +156,15 @@ def _stamp(out: pikepdf.Pdf, footers: bytes) -> None:
         form = out.copy_foreign(footer.as_form_xobject())
         # Named by the page (pikepdf would pick a random name): the same input, the same
         # bytes. By the page, since the pages of one part share their resources.
-        name = page.add_resource(form, pikepdf.Name.XObject,
-                                 pikepdf.Name(f"{PAGE_NUMBER_NAME}{number + 1}"))
+        name = page.add_resource(
+            form, pikepdf.Name.XObject, pikepdf.Name(f"{PAGE_NUMBER_NAME}{number + 1}")
+        )
         # The page's own content may leave the graphics state changed (WeasyPrint flips
         # the y axis outside any q … Q): keep it in a q … Q of its own.
         page.contents_add(pikepdf.Stream(out, b"q\n"), prepend=True)
-        page.contents_add(pikepdf.Stream(
-            out, b"\nQ\n" + FOOTER_ARTIFACT + b"q " + str(name).encode("ascii") + b" Do Q\nEMC\n"))
+        page.contents_add(
+            pikepdf.Stream(
+                out,
+                b"\nQ\n" + FOOTER_ARTIFACT + b"q " + str(name).encode("ascii") + b" Do Q\nEMC\n",
+            )
+        )

@@ -60,18 +60,31 @@ class Renderer:
 _RENDERERS: dict[str, Renderer] = {}
 
 
-def register_renderer(kind: str, render: Callable, *, access: Callable | None = None,
-                      label: str = "") -> None:
+def register_renderer(
+    kind: str, render: Callable, *, access: Callable | None = None, label: str = ""
+) -> None:
     """Make `render(subject) -> (filename, bytes)` the renderer of documents of `kind`."""
     _RENDERERS[kind] = Renderer(kind, render, access, label)
 
 
-def register_parted_renderer(kind: str, *, parts: Callable, front: Callable,
-                             page_numbers: Callable, filename: Callable,
-                             access: Callable | None = None, label: str = "") -> None:
+def register_parted_renderer(
+    kind: str,
+    *,
+    parts: Callable,
+    front: Callable,
+    page_numbers: Callable,
+    filename: Callable,
+    access: Callable | None = None,
+    label: str = "",
+) -> None:
     """A long document rendered in parts on several workers (documents.parts)."""
-    _RENDERERS[kind] = Renderer(kind, None, access, label, PartedRenderer(
-        parts=parts, front=front, page_numbers=page_numbers, filename=filename))
+    _RENDERERS[kind] = Renderer(
+        kind,
+        None,
+        access,
+        label,
+        PartedRenderer(parts=parts, front=front, page_numbers=page_numbers, filename=filename),
+    )
 
 
 def renderer_for(kind: str) -> Renderer:
@@ -103,4 +116,5 @@ def html_to_pdf(html: str, *, base_url: str | None = None, tagged: bool = True) 
     import weasyprint  # heavy: loaded by the worker when it first renders, not by every web process
 
     return weasyprint.HTML(string=html, base_url=base_url).write_pdf(
-        pdf_variant=PDF_VARIANT if tagged else None)
+        pdf_variant=PDF_VARIANT if tagged else None
+    )

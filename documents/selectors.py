@@ -17,7 +17,8 @@ STALE_AFTER = datetime.timedelta(minutes=10)
 def documents_of(subject, kind: str | None = None) -> QuerySet[GeneratedDocument]:
     """The subject's documents, newest first."""
     queryset = GeneratedDocument.objects.filter(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk)
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    )
     return queryset.filter(kind=kind) if kind else queryset
 
 
@@ -45,8 +46,9 @@ def _distinct_versions(done) -> list[GeneratedDocument]:
     return versions
 
 
-def document_overview(subject, kind: str) -> tuple[GeneratedDocument | None,
-                                                   list[GeneratedDocument]]:
+def document_overview(
+    subject, kind: str
+) -> tuple[GeneratedDocument | None, list[GeneratedDocument]]:
     """The subject's latest job and its stored versions (as `stored_versions`), in one
     query: what a page showing the document's status and versions needs."""
     jobs = list(documents_of(subject, kind))
@@ -56,8 +58,11 @@ def document_overview(subject, kind: str) -> tuple[GeneratedDocument | None,
 
 def is_stale(document: GeneratedDocument, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
-    return (document.state == DocumentState.RUNNING and document.started_at is not None
-            and document.started_at < now - STALE_AFTER)
+    return (
+        document.state == DocumentState.RUNNING
+        and document.started_at is not None
+        and document.started_at < now - STALE_AFTER
+    )
 
 
 def progress(document: GeneratedDocument) -> tuple[int, int]:

@@ -36,14 +36,25 @@ def _can_change(request, document) -> bool:
 
 def status_context(request, document: GeneratedDocument) -> dict:
     done, total = selectors.progress(document)
-    return {"document": document, "stale": selectors.is_stale(document),
-            "can_retry": _can_change(request, document),
-            "label": label_of(document.kind),
-            "parts_done": done, "parts_total": total}
+    return {
+        "document": document,
+        "stale": selectors.is_stale(document),
+        "can_retry": _can_change(request, document),
+        "label": label_of(document.kind),
+        "parts_done": done,
+        "parts_total": total,
+    }
 
 
-def documents_context(request, subject, kind: str, *, request_url: str,
-                      can_request: bool, can_retry: bool | None = None) -> dict:
+def documents_context(
+    request,
+    subject,
+    kind: str,
+    *,
+    request_url: str,
+    can_request: bool,
+    can_retry: bool | None = None,
+) -> dict:
     """What documents/_block.html shows of the subject's documents of `kind`: the latest
     job's status, the stored versions, and "Skapa PDF" (posting to `request_url`) for
     those who may request one. One query; `can_retry`, when the caller knows it, saves
@@ -51,10 +62,16 @@ def documents_context(request, subject, kind: str, *, request_url: str,
     latest, versions = selectors.document_overview(subject, kind)
     status = None
     if latest is not None:
-        status = status_context(request, latest) if can_retry is None else {
-            "document": latest, "stale": selectors.is_stale(latest), "can_retry": can_retry}
-    return {"document_status": status, "document_versions": versions,
-            "document_request_url": request_url if can_request else ""}
+        status = (
+            status_context(request, latest)
+            if can_retry is None
+            else {"document": latest, "stale": selectors.is_stale(latest), "can_retry": can_retry}
+        )
+    return {
+        "document_status": status,
+        "document_versions": versions,
+        "document_request_url": request_url if can_request else "",
+    }
 
 
 def document_status(request, pk):
@@ -72,8 +89,9 @@ def document_download(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     content_type = mimetypes.guess_type(document.filename)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=True, filename=document.filename,
-                            content_type=content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=document.filename, content_type=content_type
+    )
     response["X-Checksum-SHA256"] = document.sha256
     return response
 

@@ -71,11 +71,22 @@ class GroupMembershipInline(admin.TabularInline):
 
 @admin.register(RegionalGroup)
 class RegionalGroupAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "healthcare_region", "state", "council",
-                    "national_program_area", "national_group")
+    list_display = (
+        "name",
+        "kind",
+        "healthcare_region",
+        "state",
+        "council",
+        "national_program_area",
+        "national_group",
+    )
     list_filter = ("healthcare_region", "kind", "state")
-    list_select_related = ("healthcare_region", "council", "national_program_area",
-                           "national_group")
+    list_select_related = (
+        "healthcare_region",
+        "council",
+        "national_program_area",
+        "national_group",
+    )
     search_fields = ("name",)
     inlines = [GroupMembershipInline]
 

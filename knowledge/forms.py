@@ -24,10 +24,24 @@ from regions.models import HealthcareRegion, Person
 class RegionalGroupForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = RegionalGroup
-        fields = ["kind", "name", "state", "formed_on", "closed_on", "national_program_area",
-                  "national_group", "council", "parent", "mandate", "note"]
-        widgets = {"formed_on": DateInput(), "closed_on": DateInput(),
-                   "mandate": forms.Textarea(attrs={"rows": 8})}
+        fields = [
+            "kind",
+            "name",
+            "state",
+            "formed_on",
+            "closed_on",
+            "national_program_area",
+            "national_group",
+            "council",
+            "parent",
+            "mandate",
+            "note",
+        ]
+        widgets = {
+            "formed_on": DateInput(),
+            "closed_on": DateInput(),
+            "mandate": forms.Textarea(attrs={"rows": 8}),
+        }
 
     def __init__(self, *args, healthcare_region: HealthcareRegion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +50,8 @@ class RegionalGroupForm(ConcurrencyMixin, forms.ModelForm):
             (kind, f"{names[kind].abbreviation} – {names[kind].name}") for kind in GroupKind.values
         ]
         self.fields["council"].queryset = KnowledgeCouncil.objects.filter(
-            healthcare_region=healthcare_region)
+            healthcare_region=healthcare_region
+        )
         self.fields["council"].empty_label = _("Inget kunskapsråd")
         parents = RegionalGroup.objects.filter(healthcare_region=healthcare_region)
         if self.instance.pk:
@@ -62,20 +77,29 @@ class MandateForm(ConcurrencyMixin, forms.ModelForm):
 
 class _PersonChoiceMixin(forms.Form):
     person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.none(), required=False,
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        required=False,
         empty_label=_("Ny person (fyll i namnet nedan)"),
     )
     first_name = forms.CharField(label=_("Förnamn (ny person)"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Efternamn (ny person)"), max_length=100, required=False)
-    title = forms.CharField(label=_("Titel eller uppdrag (ny person)"), max_length=200,
-                            required=False)
+    title = forms.CharField(
+        label=_("Titel eller uppdrag (ny person)"), max_length=200, required=False
+    )
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("person"):
             for name, message in (
-                ("first_name", _("Ange förnamn för den nya personen, eller välj en person i listan.")),
-                ("last_name", _("Ange efternamn för den nya personen, eller välj en person i listan.")),
+                (
+                    "first_name",
+                    _("Ange förnamn för den nya personen, eller välj en person i listan."),
+                ),
+                (
+                    "last_name",
+                    _("Ange efternamn för den nya personen, eller välj en person i listan."),
+                ),
             ):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, message)
@@ -83,17 +107,27 @@ class _PersonChoiceMixin(forms.Form):
 
 
 class GroupMembershipForm(_PersonChoiceMixin, forms.Form):
-    region = forms.ModelChoiceField(label=_("Representerar"), queryset=None,
-                                    empty_label=_("Välj region"))
+    region = forms.ModelChoiceField(
+        label=_("Representerar"), queryset=None, empty_label=_("Välj region")
+    )
     role = forms.ChoiceField(label=_("Roll"), choices=[("", _("Välj roll")), *GroupRole.choices])
     starts_on = forms.DateField(label=_("Från"), widget=DateInput())
     ends_on = forms.DateField(label=_("Till och med"), widget=DateInput(), required=False)
 
-    field_order = ["person", "first_name", "last_name", "title", "region", "role", "starts_on",
-                   "ends_on"]
+    field_order = [
+        "person",
+        "first_name",
+        "last_name",
+        "title",
+        "region",
+        "role",
+        "starts_on",
+        "ends_on",
+    ]
 
-    def __init__(self, *args, healthcare_region: HealthcareRegion, roles=GroupRole.choices,
-                 **kwargs):
+    def __init__(
+        self, *args, healthcare_region: HealthcareRegion, roles=GroupRole.choices, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.all()
         self.fields["region"].queryset = regions_of(healthcare_region)
@@ -108,7 +142,9 @@ class CouncilMembershipForm(GroupMembershipForm):
 
 class CouncilForm(forms.ModelForm):
     groups = forms.ModelMultipleChoiceField(
-        label=_("Ingående programområden"), queryset=None, required=False,
+        label=_("Ingående programområden"),
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -120,15 +156,21 @@ class CouncilForm(forms.ModelForm):
     def __init__(self, *args, healthcare_region: HealthcareRegion, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["groups"].queryset = RegionalGroup.objects.filter(
-            healthcare_region=healthcare_region, kind__in=[GroupKind.PROGRAM_AREA,
-                                                           GroupKind.CANCER_CENTRE])
+            healthcare_region=healthcare_region,
+            kind__in=[GroupKind.PROGRAM_AREA, GroupKind.CANCER_CENTRE],
+        )
 
 
 class IndicatorValueForm(forms.Form):
     region = forms.ModelChoiceField(label=_("Region"), queryset=None, empty_label=_("Välj region"))
     year = forms.IntegerField(label=_("År"), min_value=1990, max_value=2100)
-    value = forms.DecimalField(label=_("Värde"), max_digits=12, decimal_places=2, localize=True,
-                               help_text=_("Decimaler skrivs med komma, t.ex. 72,5."))
+    value = forms.DecimalField(
+        label=_("Värde"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Decimaler skrivs med komma, t.ex. 72,5."),
+    )
 
     def __init__(self, *args, healthcare_region: HealthcareRegion, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,10 +180,11 @@ class IndicatorValueForm(forms.Form):
 class IndicatorUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fil"),
-        help_text=_("CSV (semikolon- eller kommaseparerad) eller Excel (.xlsx) med kolumnerna "
-                    "region (länskod eller namn), år och värde. Decimaler med komma."),
+        help_text=_(
+            "CSV (semikolon- eller kommaseparerad) eller Excel (.xlsx) med kolumnerna "
+            "region (länskod eller namn), år och värde. Decimaler med komma."
+        ),
     )
-
 
 
 class GoalForm(ConcurrencyMixin, forms.ModelForm):
@@ -155,10 +198,12 @@ class GoalForm(ConcurrencyMixin, forms.ModelForm):
         # Only this sjukvårdsregion's rows are choices: a forged id is "not a valid choice".
         self.fields["program_area"].queryset = RegionalGroup.objects.filter(
             healthcare_region=healthcare_region,
-            kind__in=[GroupKind.PROGRAM_AREA, GroupKind.CANCER_CENTRE])
+            kind__in=[GroupKind.PROGRAM_AREA, GroupKind.CANCER_CENTRE],
+        )
         self.fields["program_area"].empty_label = _("Inget programområde")
         self.fields["promise"].queryset = PatientPromise.objects.filter(
-            healthcare_region=healthcare_region)
+            healthcare_region=healthcare_region
+        )
         self.fields["promise"].empty_label = _("Inget löfte")
 
 
@@ -167,8 +212,11 @@ class IndicatorForm(ConcurrencyMixin, forms.ModelForm):
         model = Indicator
         fields = ["name", "unit", "higher_is_better", "target", "source"]
         localized_fields = ["target"]
-        help_texts = {"target": _("Lämnas tomt om indikatorn saknar målvärde. Decimaler skrivs "
-                                  "med komma, t.ex. 72,5.")}
+        help_texts = {
+            "target": _(
+                "Lämnas tomt om indikatorn saknar målvärde. Decimaler skrivs med komma, t.ex. 72,5."
+            )
+        }
 
 
 class HostingForm(forms.ModelForm):

@@ -23,7 +23,9 @@ from regions.models import DateRange, HealthcareRegion, Person, Region, Timestam
 
 def track():
     """Record every insert, update and delete (fresh trackers: pghistory binds them to a model)."""
-    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent()
+    )
 
 
 def _ends_after_start(prefix: str) -> models.CheckConstraint:
@@ -88,7 +90,9 @@ class NationalGroup(TimestampedModel):
         verbose_name_plural = _("nationella grupper")
         ordering = ["kind", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "name"], name="nationalgroup_unique_name_per_kind"),
+            models.UniqueConstraint(
+                fields=["kind", "name"], name="nationalgroup_unique_name_per_kind"
+            ),
         ]
 
     def __str__(self):
@@ -100,11 +104,15 @@ class Hosting(Term):
     """Värdskap: the sjukvårdsregion that hosts a national programme area for a period."""
 
     program_area = models.ForeignKey(
-        NationalProgramArea, verbose_name=_("nationellt programområde"),
-        on_delete=models.CASCADE, related_name="hostings",
+        NationalProgramArea,
+        verbose_name=_("nationellt programområde"),
+        on_delete=models.CASCADE,
+        related_name="hostings",
     )
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("värdsjukvårdsregion"), on_delete=models.PROTECT,
+        HealthcareRegion,
+        verbose_name=_("värdsjukvårdsregion"),
+        on_delete=models.PROTECT,
         related_name="npo_hostings",
     )
     note = models.CharField(_("anmärkning"), max_length=300, blank=True)
@@ -118,8 +126,10 @@ class Hosting(Term):
             # An NPO has one host at a time.
             ExclusionConstraint(
                 name="hosting_one_host_at_a_time",
-                expressions=[(F("program_area"), RangeOperators.EQUAL),
-                             (_term_range(), RangeOperators.OVERLAPS)],
+                expressions=[
+                    (F("program_area"), RangeOperators.EQUAL),
+                    (_term_range(), RangeOperators.OVERLAPS),
+                ],
             ),
         ]
 
@@ -150,7 +160,9 @@ class GroupKindName(TimestampedModel):
     """What a sjukvårdsregion calls a kind of group: Sydöstra says RMPO where others say RPO."""
 
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.CASCADE,
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.CASCADE,
         related_name="group_kind_names",
     )
     kind = models.CharField(_("typ"), max_length=10, choices=GroupKind.choices)
@@ -161,8 +173,10 @@ class GroupKindName(TimestampedModel):
         verbose_name = _("benämning av grupptyp")
         verbose_name_plural = _("benämningar av grupptyper")
         constraints = [
-            models.UniqueConstraint(fields=["healthcare_region", "kind"],
-                                    name="groupkindname_unique_per_healthcare_region"),
+            models.UniqueConstraint(
+                fields=["healthcare_region", "kind"],
+                name="groupkindname_unique_per_healthcare_region",
+            ),
         ]
 
     def __str__(self):
@@ -180,13 +194,16 @@ class KnowledgeCouncil(TimestampedModel):
     """Kunskapsråd: follows up and supports a set of programme areas (Sydöstra has four)."""
 
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.PROTECT,
         related_name="knowledge_councils",
     )
     name = models.CharField(_("namn"), max_length=200)
     description = models.TextField(_("kommentar"), blank=True)
     rotates_leadership = models.BooleanField(
-        _("ordförande och sekreterare roterar"), default=True,
+        _("ordförande och sekreterare roterar"),
+        default=True,
         help_text=_("Ordförandeskap och sekreterare roterar mellan regionerna."),
     )
     rotation_years = models.PositiveSmallIntegerField(_("rotationsperiod (år)"), default=2)
@@ -197,30 +214,44 @@ class KnowledgeCouncil(TimestampedModel):
         verbose_name_plural = _("kunskapsråd")
         ordering = ["healthcare_region", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["healthcare_region", "name"],
-                                    name="knowledgecouncil_unique_name_per_healthcare_region"),
-            models.CheckConstraint(condition=Q(rotation_years__gte=1),
-                                   name="knowledgecouncil_rotation_years_positive"),
+            models.UniqueConstraint(
+                fields=["healthcare_region", "name"],
+                name="knowledgecouncil_unique_name_per_healthcare_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(rotation_years__gte=1), name="knowledgecouncil_rotation_years_positive"
+            ),
         ]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("knowledge:council",
-                       kwargs={"hr": self.healthcare_region.slug, "pk": self.pk})
+        return reverse(
+            "knowledge:council", kwargs={"hr": self.healthcare_region.slug, "pk": self.pk}
+        )
 
 
 @track()
 class KnowledgeCouncilMembership(Term):
     council = models.ForeignKey(
-        KnowledgeCouncil, verbose_name=_("kunskapsråd"), on_delete=models.CASCADE,
+        KnowledgeCouncil,
+        verbose_name=_("kunskapsråd"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
-                               related_name="council_memberships")
-    region = models.ForeignKey(Region, verbose_name=_("representerar"), on_delete=models.PROTECT,
-                               related_name="council_memberships")
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="council_memberships",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("representerar"),
+        on_delete=models.PROTECT,
+        related_name="council_memberships",
+    )
     role = models.CharField(_("roll"), max_length=20, choices=CouncilRole.choices)
 
     class Meta:
@@ -231,14 +262,18 @@ class KnowledgeCouncilMembership(Term):
             _ends_after_start("councilmembership"),
             ExclusionConstraint(
                 name="councilmembership_no_overlapping_terms_per_person",
-                expressions=[(F("council"), RangeOperators.EQUAL),
-                             (F("person"), RangeOperators.EQUAL),
-                             (_term_range(), RangeOperators.OVERLAPS)],
+                expressions=[
+                    (F("council"), RangeOperators.EQUAL),
+                    (F("person"), RangeOperators.EQUAL),
+                    (_term_range(), RangeOperators.OVERLAPS),
+                ],
             ),
             ExclusionConstraint(
                 name="councilmembership_one_chair_at_a_time",
-                expressions=[(F("council"), RangeOperators.EQUAL),
-                             (_term_range(), RangeOperators.OVERLAPS)],
+                expressions=[
+                    (F("council"), RangeOperators.EQUAL),
+                    (_term_range(), RangeOperators.OVERLAPS),
+                ],
                 condition=Q(role="ordforande"),
             ),
         ]
@@ -257,37 +292,60 @@ class RegionalGroup(TimestampedModel):
         CLOSED = "closed", _("Avslutad")
 
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.PROTECT,
         related_name="regional_groups",
     )
     kind = models.CharField(_("typ"), max_length=10, choices=GroupKind.choices)
-    name = models.CharField(_("namn"), max_length=200,
-                            help_text=_("Området eller ämnet, t.ex. ”Cancersjukdomar”."))
+    name = models.CharField(
+        _("namn"), max_length=200, help_text=_("Området eller ämnet, t.ex. ”Cancersjukdomar”.")
+    )
     national_program_area = models.ForeignKey(
-        NationalProgramArea, verbose_name=_("nationellt programområde"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="regional_groups",
+        NationalProgramArea,
+        verbose_name=_("nationellt programområde"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regional_groups",
     )
     national_group = models.ForeignKey(
-        NationalGroup, verbose_name=_("nationell samverkansgrupp"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="regional_groups",
+        NationalGroup,
+        verbose_name=_("nationell samverkansgrupp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="regional_groups",
     )
     council = models.ForeignKey(
-        KnowledgeCouncil, verbose_name=_("kunskapsråd"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="groups",
+        KnowledgeCouncil,
+        verbose_name=_("kunskapsråd"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="groups",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("ingår i"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("ingår i"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
         help_text=_("T.ex. en arbetsgrupp under ett programområde."),
     )
-    state = models.CharField(_("status"), max_length=10, choices=State.choices,
-                             default=State.ACTIVE)
+    state = models.CharField(
+        _("status"), max_length=10, choices=State.choices, default=State.ACTIVE
+    )
     formed_on = models.DateField(_("bildad"), null=True, blank=True)
     closed_on = models.DateField(_("avslutad"), null=True, blank=True)
     mandate = models.TextField(
-        _("uppdrag"), blank=True,
-        help_text=_("Tillåten formatering: stycken (p), punktlistor (ul, ol, li), länkar (a href), "
-                    "fetstil (strong), kursiv (em) och radbrytning (br)."),
+        _("uppdrag"),
+        blank=True,
+        help_text=_(
+            "Tillåten formatering: stycken (p), punktlistor (ul, ol, li), länkar (a href), "
+            "fetstil (strong), kursiv (em) och radbrytning (br)."
+        ),
     )
     note = models.CharField(_("anmärkning"), max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -297,8 +355,10 @@ class RegionalGroup(TimestampedModel):
         verbose_name_plural = _("regionala grupper")
         ordering = ["healthcare_region", "kind", "position", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["healthcare_region", "kind", "name"],
-                                    name="regionalgroup_unique_name_per_kind"),
+            models.UniqueConstraint(
+                fields=["healthcare_region", "kind", "name"],
+                name="regionalgroup_unique_name_per_kind",
+            ),
             models.CheckConstraint(
                 condition=Q(national_program_area__isnull=True) | Q(national_group__isnull=True),
                 name="regionalgroup_one_national_counterpart",
@@ -308,7 +368,8 @@ class RegionalGroup(TimestampedModel):
                 name="regionalgroup_closed_has_date",
             ),
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(formed_on__isnull=True)
+                condition=Q(closed_on__isnull=True)
+                | Q(formed_on__isnull=True)
                 | Q(closed_on__gte=F("formed_on")),
                 name="regionalgroup_closes_after_forming",
             ),
@@ -342,12 +403,18 @@ LEAD_ROLES = (GroupRole.CHAIR, GroupRole.PROCESS_LEAD)
 
 @track()
 class RegionalGroupMembership(Term):
-    group = models.ForeignKey(RegionalGroup, verbose_name=_("grupp"), on_delete=models.CASCADE,
-                              related_name="memberships")
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
-                               related_name="group_memberships")
-    region = models.ForeignKey(Region, verbose_name=_("representerar"), on_delete=models.PROTECT,
-                               related_name="group_memberships")
+    group = models.ForeignKey(
+        RegionalGroup, verbose_name=_("grupp"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="group_memberships"
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("representerar"),
+        on_delete=models.PROTECT,
+        related_name="group_memberships",
+    )
     role = models.CharField(_("roll"), max_length=20, choices=GroupRole.choices)
 
     class Meta:
@@ -358,14 +425,18 @@ class RegionalGroupMembership(Term):
             _ends_after_start("groupmembership"),
             ExclusionConstraint(
                 name="groupmembership_no_overlapping_terms_per_person",
-                expressions=[(F("group"), RangeOperators.EQUAL),
-                             (F("person"), RangeOperators.EQUAL),
-                             (_term_range(), RangeOperators.OVERLAPS)],
+                expressions=[
+                    (F("group"), RangeOperators.EQUAL),
+                    (F("person"), RangeOperators.EQUAL),
+                    (_term_range(), RangeOperators.OVERLAPS),
+                ],
             ),
             ExclusionConstraint(
                 name="groupmembership_one_chair_at_a_time",
-                expressions=[(F("group"), RangeOperators.EQUAL),
-                             (_term_range(), RangeOperators.OVERLAPS)],
+                expressions=[
+                    (F("group"), RangeOperators.EQUAL),
+                    (_term_range(), RangeOperators.OVERLAPS),
+                ],
                 condition=Q(role="ordforande"),
             ),
         ]
@@ -382,7 +453,9 @@ class PatientPromise(TimestampedModel):
     """Löfte: what a patient in the sjukvårdsregion is promised."""
 
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.PROTECT,
         related_name="patient_promises",
     )
     position = models.PositiveSmallIntegerField(_("ordning"))
@@ -393,8 +466,9 @@ class PatientPromise(TimestampedModel):
         verbose_name_plural = _("löften")
         ordering = ["healthcare_region", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["healthcare_region", "position"],
-                                    name="patientpromise_unique_position"),
+            models.UniqueConstraint(
+                fields=["healthcare_region", "position"], name="patientpromise_unique_position"
+            ),
         ]
 
     def __str__(self):
@@ -406,21 +480,32 @@ class Goal(TimestampedModel):
     """A measurable goal of a programme area, concretising a promise."""
 
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.PROTECT,
         related_name="goals",
     )
     program_area = models.ForeignKey(
-        RegionalGroup, verbose_name=_("programområde"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="goals",
+        RegionalGroup,
+        verbose_name=_("programområde"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goals",
     )
     promise = models.ForeignKey(
-        PatientPromise, verbose_name=_("löfte"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="goals",
+        PatientPromise,
+        verbose_name=_("löfte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
     )
     title = models.CharField(_("mål"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True)
     is_published = models.BooleanField(
-        _("publicerat"), default=True,
+        _("publicerat"),
+        default=True,
         help_text=_("Ett opublicerat mål syns bara för sjukvårdsregionens kansli och nämnd."),
     )
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -439,13 +524,15 @@ class Goal(TimestampedModel):
 
 @track()
 class Indicator(TimestampedModel):
-    goal = models.ForeignKey(Goal, verbose_name=_("mål"), on_delete=models.CASCADE,
-                             related_name="indicators")
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("mål"), on_delete=models.CASCADE, related_name="indicators"
+    )
     name = models.CharField(_("indikator"), max_length=200)
     unit = models.CharField(_("enhet"), max_length=40, help_text=_("T.ex. ”%” eller ”dagar”."))
     higher_is_better = models.BooleanField(_("högre värde är bättre"), default=True)
-    target = models.DecimalField(_("målvärde"), max_digits=12, decimal_places=2,
-                                 null=True, blank=True)
+    target = models.DecimalField(
+        _("målvärde"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     source = models.CharField(_("källa"), max_length=200, blank=True)
 
     class Meta:
@@ -464,10 +551,12 @@ class Indicator(TimestampedModel):
 
 @track()
 class IndicatorValue(TimestampedModel):
-    indicator = models.ForeignKey(Indicator, verbose_name=_("indikator"),
-                                  on_delete=models.CASCADE, related_name="values")
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="indicator_values")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.CASCADE, related_name="values"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="indicator_values"
+    )
     year = models.PositiveSmallIntegerField(_("år"))
     value = models.DecimalField(_("värde"), max_digits=12, decimal_places=2)
 
@@ -476,10 +565,13 @@ class IndicatorValue(TimestampedModel):
         verbose_name_plural = _("indikatorvärden")
         ordering = ["indicator", "region__scb_code", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "region", "year"],
-                                    name="indicatorvalue_unique_per_region_and_year"),
-            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2100),
-                                   name="indicatorvalue_year_plausible"),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year"],
+                name="indicatorvalue_unique_per_region_and_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1990, year__lte=2100), name="indicatorvalue_year_plausible"
+            ),
         ]
 
     def __str__(self):

@@ -11,6 +11,11 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def sanitize_html(html: str) -> SafeString:
     """Keep paragraphs, lists, links, emphasis and line breaks; drop everything else."""
     return mark_safe(  # noqa: S308 - nh3 has removed every tag and attribute not listed above
-        nh3.clean(html or "", tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                  url_schemes=URL_SCHEMES, link_rel="noopener noreferrer")
+        nh3.clean(
+            html or "",
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+        )
     )

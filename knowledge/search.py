@@ -62,8 +62,11 @@ def _ranked(queryset, fields: list[str], words: list[str], title_field: str):
             similarity=TrigramWordSimilarity(text, title_field),
         )
         .filter(Q(fts_rank__gt=0) | Q(similarity__gte=MIN_SIMILARITY) | substring)
-        .annotate(rank=Greatest(Coalesce(F("fts_rank"), Value(0.0)), F("similarity"),
-                                output_field=FloatField()))
+        .annotate(
+            rank=Greatest(
+                Coalesce(F("fts_rank"), Value(0.0)), F("similarity"), output_field=FloatField()
+            )
+        )
         .order_by("-rank")[:LIMIT]
     )
 
@@ -87,23 +90,48 @@ def knowledge_search(user, healthcare_region: HealthcareRegion, q: str) -> list[
     names = kind_names(healthcare_region)
     hits = []
     groups = _ranked(
-        RegionalGroup.objects.filter(healthcare_region=healthcare_region)
-        .select_related("healthcare_region"),
-        ["name", "mandate", "note"], words, "name")
+        RegionalGroup.objects.filter(healthcare_region=healthcare_region).select_related(
+            "healthcare_region"
+        ),
+        ["name", "mandate", "note"],
+        words,
+        "name",
+    )
     for g in groups:
-        hits.append(Hit(names[g.kind].abbreviation, g.name, g.get_absolute_url(),
-                        g.get_state_display(), g.rank))
-    promises = _ranked(PatientPromise.objects.filter(healthcare_region=healthcare_region),
-                       ["text"], words, "text")
+        hits.append(
+            Hit(
+                names[g.kind].abbreviation,
+                g.name,
+                g.get_absolute_url(),
+                g.get_state_display(),
+                g.rank,
+            )
+        )
+    promises = _ranked(
+        PatientPromise.objects.filter(healthcare_region=healthcare_region), ["text"], words, "text"
+    )
     for p in promises:
-        hits.append(Hit(_("Löfte"), p.text, f"{_promises_url(healthcare_region)}#lofte-{p.pk}",
-                        "", p.rank))
-    goals = _ranked(goals_visible_to(user, healthcare_region)
-                    .select_related("healthcare_region", "program_area"),
-                    ["title", "description"], words, "title")
+        hits.append(
+            Hit(_("Löfte"), p.text, f"{_promises_url(healthcare_region)}#lofte-{p.pk}", "", p.rank)
+        )
+    goals = _ranked(
+        goals_visible_to(user, healthcare_region).select_related(
+            "healthcare_region", "program_area"
+        ),
+        ["title", "description"],
+        words,
+        "title",
+    )
     for goal in goals:
-        hits.append(Hit(_("Mål"), goal.title, goal.get_absolute_url(),
-                        goal.program_area.name if goal.program_area else "", goal.rank))
+        hits.append(
+            Hit(
+                _("Mål"),
+                goal.title,
+                goal.get_absolute_url(),
+                goal.program_area.name if goal.program_area else "",
+                goal.rank,
+            )
+        )
     for source in _sources:
         hits.extend(source(user, healthcare_region, q))
     hits.sort(key=lambda h: -h.rank)

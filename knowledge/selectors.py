@@ -104,8 +104,9 @@ def can_edit_mandate(user, group: RegionalGroup) -> bool:
     return perms.has_healthcare_region_perm(LEAD, hr_id) and group_is_led_by(user, group)
 
 
-def regional_group_for_user(user, healthcare_region: HealthcareRegion, pk, *,
-                            change: bool = False, mandate: bool = False) -> RegionalGroup:
+def regional_group_for_user(
+    user, healthcare_region: HealthcareRegion, pk, *, change: bool = False, mandate: bool = False
+) -> RegionalGroup:
     """A group of the sjukvårdsregion (public; 404 if it is another's).
 
     change=True: 403 unless kansli. mandate=True: 403 unless kansli or a current
@@ -113,7 +114,10 @@ def regional_group_for_user(user, healthcare_region: HealthcareRegion, pk, *,
     """
     try:
         group = RegionalGroup.objects.select_related(
-            "healthcare_region", "council", "national_program_area", "national_group",
+            "healthcare_region",
+            "council",
+            "national_program_area",
+            "national_group",
             "parent",
         ).get(healthcare_region=healthcare_region, pk=pk)
     except (RegionalGroup.DoesNotExist, ValueError):
@@ -155,8 +159,11 @@ def structure_of(healthcare_region: HealthcareRegion) -> Structure:
         .annotate(member_count=Count("memberships", filter=_member_filter(), distinct=True))
         .order_by("kind", "position", "name")
     )
-    councils = list(KnowledgeCouncil.objects.filter(healthcare_region=healthcare_region)
-                    .select_related("healthcare_region"))
+    councils = list(
+        KnowledgeCouncil.objects.filter(healthcare_region=healthcare_region).select_related(
+            "healthcare_region"
+        )
+    )
     for g in groups:
         g.kind_name = names[g.kind]
     nodes = {g.pk: StructureNode(g, []) for g in groups}
@@ -178,8 +185,9 @@ def structure_of(healthcare_region: HealthcareRegion) -> Structure:
         of_kind = [n for n in loose if n.group.kind == kind]
         if of_kind:
             by_kind.append((names[kind], of_kind))
-    return Structure(councils=list(council_nodes.values()), by_kind=by_kind, names=names,
-                     group_count=len(groups))
+    return Structure(
+        councils=list(council_nodes.values()), by_kind=by_kind, names=names, group_count=len(groups)
+    )
 
 
 def _member_filter() -> Q:
@@ -200,21 +208,32 @@ class RegionMembers:
 
 def current_memberships(group: RegionalGroup) -> list[RegionalGroupMembership]:
     return list(
-        RegionalGroupMembership.objects.filter(_current(), group=group)
-        .select_related("person", "region")
+        RegionalGroupMembership.objects.filter(_current(), group=group).select_related(
+            "person", "region"
+        )
     )
 
 
 def members_by_region(memberships) -> list[RegionMembers]:
     """Members grouped by the region they represent, ordered by role then name."""
-    ordered = sorted(memberships, key=lambda m: (m.region.scb_code, ROLE_ORDER.index(m.role),
-                                                 m.person.last_name, m.person.first_name))
-    return [RegionMembers(region=members[0].region, members=members)
-            for members in (list(g) for _c, g in groupby(ordered, key=lambda m: m.region.scb_code))]
+    ordered = sorted(
+        memberships,
+        key=lambda m: (
+            m.region.scb_code,
+            ROLE_ORDER.index(m.role),
+            m.person.last_name,
+            m.person.first_name,
+        ),
+    )
+    return [
+        RegionMembers(region=members[0].region, members=members)
+        for members in (list(g) for _c, g in groupby(ordered, key=lambda m: m.region.scb_code))
+    ]
 
 
-def group_membership_for_user(user, healthcare_region: HealthcareRegion,
-                              pk) -> RegionalGroupMembership:
+def group_membership_for_user(
+    user, healthcare_region: HealthcareRegion, pk
+) -> RegionalGroupMembership:
     """A group membership to change: visible to all, changeable by the kansli."""
     try:
         membership = RegionalGroupMembership.objects.select_related(
@@ -229,11 +248,13 @@ def group_membership_for_user(user, healthcare_region: HealthcareRegion,
 # Councils ----------------------------------------------------------------------------
 
 
-def council_for_user(user, healthcare_region: HealthcareRegion, pk, *,
-                     change: bool = False) -> KnowledgeCouncil:
+def council_for_user(
+    user, healthcare_region: HealthcareRegion, pk, *, change: bool = False
+) -> KnowledgeCouncil:
     try:
         council = KnowledgeCouncil.objects.select_related("healthcare_region").get(
-            healthcare_region=healthcare_region, pk=pk)
+            healthcare_region=healthcare_region, pk=pk
+        )
     except (KnowledgeCouncil.DoesNotExist, ValueError):
         raise Http404 from None
     if change:
@@ -243,18 +264,21 @@ def council_for_user(user, healthcare_region: HealthcareRegion, pk, *,
 
 def council_current_memberships(council: KnowledgeCouncil) -> list[KnowledgeCouncilMembership]:
     return list(
-        KnowledgeCouncilMembership.objects.filter(_current(), council=council)
-        .select_related("person", "region")
+        KnowledgeCouncilMembership.objects.filter(_current(), council=council).select_related(
+            "person", "region"
+        )
     )
 
 
 def council_groups(council: KnowledgeCouncil) -> list[RegionalGroup]:
-    return list(council.groups.select_related("healthcare_region", "national_program_area")
-                .order_by("name"))
+    return list(
+        council.groups.select_related("healthcare_region", "national_program_area").order_by("name")
+    )
 
 
-def council_membership_for_user(user, healthcare_region: HealthcareRegion,
-                                pk) -> KnowledgeCouncilMembership:
+def council_membership_for_user(
+    user, healthcare_region: HealthcareRegion, pk
+) -> KnowledgeCouncilMembership:
     try:
         membership = KnowledgeCouncilMembership.objects.select_related(
             "council__healthcare_region", "person", "region"
@@ -277,15 +301,21 @@ class NationalRow:
 def national_structure(on: datetime.date | None = None):
     """Every NPO with its current host, and the national groups (three queries)."""
     hostings = Hosting.objects.filter(_current(on)).select_related("healthcare_region")
-    areas = list(NationalProgramArea.objects.prefetch_related(
-        Prefetch("hostings", queryset=hostings, to_attr="current_hostings")))
+    areas = list(
+        NationalProgramArea.objects.prefetch_related(
+            Prefetch("hostings", queryset=hostings, to_attr="current_hostings")
+        )
+    )
     rows = [NationalRow(a, a.current_hostings[0] if a.current_hostings else None) for a in areas]
     return rows, list(NationalGroup.objects.all())
 
 
 def hostings_of(healthcare_region: HealthcareRegion) -> list[Hosting]:
-    return list(Hosting.objects.filter(_current(), healthcare_region=healthcare_region)
-                .select_related("program_area"))
+    return list(
+        Hosting.objects.filter(_current(), healthcare_region=healthcare_region).select_related(
+            "program_area"
+        )
+    )
 
 
 # Promises and goals ------------------------------------------------------------------
@@ -300,8 +330,11 @@ def goals_visible_to(user, healthcare_region: HealthcareRegion) -> QuerySet[Goal
 
 def promises_with_goals(user, healthcare_region: HealthcareRegion):
     """The promises in order with their visible goals, and the goals tied to no promise."""
-    goals = list(goals_visible_to(user, healthcare_region)
-                 .select_related("program_area", "healthcare_region"))
+    goals = list(
+        goals_visible_to(user, healthcare_region).select_related(
+            "program_area", "healthcare_region"
+        )
+    )
     promises = list(PatientPromise.objects.filter(healthcare_region=healthcare_region))
     by_promise: dict[int | None, list[Goal]] = {}
     for goal in goals:
@@ -312,8 +345,11 @@ def promises_with_goals(user, healthcare_region: HealthcareRegion):
 def goal_for_user(user, healthcare_region: HealthcareRegion, pk, *, change: bool = False) -> Goal:
     """A goal the user may read (404 otherwise); change=True also 403 unless kansli."""
     try:
-        goal = goals_visible_to(user, healthcare_region).select_related(
-            "healthcare_region", "program_area", "promise").get(pk=pk)
+        goal = (
+            goals_visible_to(user, healthcare_region)
+            .select_related("healthcare_region", "program_area", "promise")
+            .get(pk=pk)
+        )
     except (Goal.DoesNotExist, ValueError):
         raise Http404 from None
     if change:
@@ -321,11 +357,13 @@ def goal_for_user(user, healthcare_region: HealthcareRegion, pk, *, change: bool
     return goal
 
 
-def indicator_for_user(user, healthcare_region: HealthcareRegion, pk, *,
-                       change: bool = False) -> Indicator:
+def indicator_for_user(
+    user, healthcare_region: HealthcareRegion, pk, *, change: bool = False
+) -> Indicator:
     try:
         indicator = Indicator.objects.select_related("goal__healthcare_region").get(
-            goal__in=goals_visible_to(user, healthcare_region), pk=pk)
+            goal__in=goals_visible_to(user, healthcare_region), pk=pk
+        )
     except (Indicator.DoesNotExist, ValueError):
         raise Http404 from None
     if change:
@@ -335,6 +373,13 @@ def indicator_for_user(user, healthcare_region: HealthcareRegion, pk, *,
 
 def goal_indicators(goal: Goal) -> list[Indicator]:
     """The goal's indicators with their values and regions (two queries)."""
-    return list(goal.indicators.prefetch_related(
-        Prefetch("values", queryset=IndicatorValue.objects.select_related("region")
-                 .order_by("region__scb_code", "year"))))
+    return list(
+        goal.indicators.prefetch_related(
+            Prefetch(
+                "values",
+                queryset=IndicatorValue.objects.select_related("region").order_by(
+                    "region__scb_code", "year"
+                ),
+            )
+        )
+    )

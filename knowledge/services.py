@@ -32,26 +32,55 @@ from regions.models import HealthcareRegion, Person, Region, User
 
 __all__ = ["ConcurrentEditError"]
 
-GROUP_FIELDS = ("kind", "name", "national_program_area", "national_group", "council", "parent",
-                "state", "formed_on", "closed_on", "mandate", "note", "position")
+GROUP_FIELDS = (
+    "kind",
+    "name",
+    "national_program_area",
+    "national_group",
+    "council",
+    "parent",
+    "state",
+    "formed_on",
+    "closed_on",
+    "mandate",
+    "note",
+    "position",
+)
 
 CONSTRAINT_MESSAGES = {
     "regionalgroup_unique_name_per_kind": (
-        "name", "Det finns redan en grupp av den typen med det namnet."),
+        "name",
+        "Det finns redan en grupp av den typen med det namnet.",
+    ),
     "groupmembership_one_chair_at_a_time": (
-        "role", "Gruppen har redan en ordförande under den perioden."),
+        "role",
+        "Gruppen har redan en ordförande under den perioden.",
+    ),
     "groupmembership_no_overlapping_terms_per_person": (
-        "person", "Personen har redan ett uppdrag i gruppen under den perioden."),
+        "person",
+        "Personen har redan ett uppdrag i gruppen under den perioden.",
+    ),
     "councilmembership_one_chair_at_a_time": (
-        "role", "Kunskapsrådet har redan en ordförande under den perioden."),
+        "role",
+        "Kunskapsrådet har redan en ordförande under den perioden.",
+    ),
     "councilmembership_no_overlapping_terms_per_person": (
-        "person", "Personen har redan ett uppdrag i kunskapsrådet under den perioden."),
+        "person",
+        "Personen har redan ett uppdrag i kunskapsrådet under den perioden.",
+    ),
     "knowledgecouncil_unique_name_per_healthcare_region": (
-        "name", "Det finns redan ett kunskapsråd med det namnet."),
+        "name",
+        "Det finns redan ett kunskapsråd med det namnet.",
+    ),
     "hosting_one_host_at_a_time": (
-        "program_area", "Programområdet har redan en värdsjukvårdsregion under den perioden."),
+        "program_area",
+        "Programområdet har redan en värdsjukvårdsregion under den perioden.",
+    ),
     "groupmembership_ends_after_start": ("ends_on", "Slutdatumet kan inte vara före startdatumet."),
-    "councilmembership_ends_after_start": ("ends_on", "Slutdatumet kan inte vara före startdatumet."),
+    "councilmembership_ends_after_start": (
+        "ends_on",
+        "Slutdatumet kan inte vara före startdatumet.",
+    ),
     "hosting_ends_after_start": ("ends_on", "Slutdatumet kan inte vara före startdatumet."),
 }
 
@@ -77,8 +106,12 @@ def _check_region(healthcare_region_id: int, region: Region, hr_name: str):
     if region.healthcare_region_id != healthcare_region_id and (
         region.cooperates_with_id != healthcare_region_id
     ):
-        raise ValidationError({"region": _("%(region)s ingår inte i %(hr)s.")
-                               % {"region": region.name, "hr": hr_name}})
+        raise ValidationError(
+            {
+                "region": _("%(region)s ingår inte i %(hr)s.")
+                % {"region": region.name, "hr": hr_name}
+            }
+        )
 
 
 # Groups ------------------------------------------------------------------------------
@@ -89,15 +122,21 @@ def _check_group(group: RegionalGroup):
     hr_id = group.healthcare_region_id
     if group.council_id and group.council.healthcare_region_id != hr_id:
         errors["council"] = _("Kunskapsrådet tillhör en annan sjukvårdsregion.")
-    if group.parent_id and (group.parent.healthcare_region_id != hr_id or group.parent_id == group.pk):
+    if group.parent_id and (
+        group.parent.healthcare_region_id != hr_id or group.parent_id == group.pk
+    ):
         errors["parent"] = _("Gruppen kan inte ingå i den valda gruppen.")
-    if group.national_program_area_id and group.kind not in (GroupKind.PROGRAM_AREA,
-                                                             GroupKind.CANCER_CENTRE):
+    if group.national_program_area_id and group.kind not in (
+        GroupKind.PROGRAM_AREA,
+        GroupKind.CANCER_CENTRE,
+    ):
         errors["national_program_area"] = _(
-            "Bara ett programområde eller cancercentrum motsvarar ett nationellt programområde.")
+            "Bara ett programområde eller cancercentrum motsvarar ett nationellt programområde."
+        )
     if group.national_group_id and group.kind == GroupKind.PROGRAM_AREA:
         errors["national_group"] = _(
-            "Ett programområde motsvaras av ett nationellt programområde, inte en samverkansgrupp.")
+            "Ett programområde motsvaras av ett nationellt programområde, inte en samverkansgrupp."
+        )
     if group.national_program_area_id and group.national_group_id:
         errors["national_group"] = _("Välj högst en nationell motsvarighet.")
     if group.state == RegionalGroup.State.CLOSED and not group.closed_on:
@@ -108,22 +147,29 @@ def _check_group(group: RegionalGroup):
         raise ValidationError(errors)
 
 
-def regional_group_create(*, actor: User | None, healthcare_region: HealthcareRegion,
-                          kind: str, name: str, **fields) -> RegionalGroup:
+def regional_group_create(
+    *, actor: User | None, healthcare_region: HealthcareRegion, kind: str, name: str, **fields
+) -> RegionalGroup:
     """Create an RPO/RSG/RAG/RCC of the sjukvårdsregion; its uppdrag is sanitised."""
     unknown = set(fields) - set(GROUP_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {unknown}")
-    group = RegionalGroup(healthcare_region=healthcare_region, kind=kind, name=name.strip(),
-                          **fields)
+    group = RegionalGroup(
+        healthcare_region=healthcare_region, kind=kind, name=name.strip(), **fields
+    )
     group.mandate = sanitize_html(group.mandate)
     with transaction.atomic(), history_context(actor):
         _check_group(group)
         return _save(group)
 
 
-def regional_group_update(*, actor: User | None, group: RegionalGroup, fields: dict,
-                          expected_updated_at: datetime.datetime | None = None) -> RegionalGroup:
+def regional_group_update(
+    *,
+    actor: User | None,
+    group: RegionalGroup,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> RegionalGroup:
     """Change a group's facts (kansli)."""
     unknown = set(fields) - set(GROUP_FIELDS)
     if unknown:
@@ -137,9 +183,13 @@ def regional_group_update(*, actor: User | None, group: RegionalGroup, fields: d
         return _save(current)
 
 
-def regional_group_set_mandate(*, actor: User | None, group: RegionalGroup, mandate: str,
-                               expected_updated_at: datetime.datetime | None = None
-                               ) -> RegionalGroup:
+def regional_group_set_mandate(
+    *,
+    actor: User | None,
+    group: RegionalGroup,
+    mandate: str,
+    expected_updated_at: datetime.datetime | None = None,
+) -> RegionalGroup:
     """Replace the group's uppdrag, keeping only the allowed HTML."""
     with transaction.atomic(), history_context(actor):
         current = lock_unchanged(RegionalGroup, group.pk, expected_updated_at)
@@ -147,18 +197,34 @@ def regional_group_set_mandate(*, actor: User | None, group: RegionalGroup, mand
         return _save(current)
 
 
-def group_membership_create(*, actor: User | None, group: RegionalGroup, person: Person,
-                            region: Region, role: str, starts_on: datetime.date,
-                            ends_on: datetime.date | None = None) -> RegionalGroupMembership:
+def group_membership_create(
+    *,
+    actor: User | None,
+    group: RegionalGroup,
+    person: Person,
+    region: Region,
+    role: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> RegionalGroupMembership:
     """Appoint a person to a group, representing a region, for a term."""
     with transaction.atomic(), history_context(actor):
         _check_region(group.healthcare_region_id, region, group.healthcare_region.name)
-        return _save(RegionalGroupMembership(group=group, person=person, region=region, role=role,
-                                             starts_on=starts_on, ends_on=ends_on))
+        return _save(
+            RegionalGroupMembership(
+                group=group,
+                person=person,
+                region=region,
+                role=role,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        )
 
 
-def group_membership_end(*, actor: User | None, membership: RegionalGroupMembership,
-                         ends_on: datetime.date) -> RegionalGroupMembership:
+def group_membership_end(
+    *, actor: User | None, membership: RegionalGroupMembership, ends_on: datetime.date
+) -> RegionalGroupMembership:
     """End a term on a date (its last day)."""
     with transaction.atomic(), history_context(actor):
         return _end_term(RegionalGroupMembership, membership, ends_on)
@@ -166,8 +232,12 @@ def group_membership_end(*, actor: User | None, membership: RegionalGroupMembers
 
 def _end_term(model, membership, ends_on: datetime.date):
     if ends_on < membership.starts_on:
-        raise ValidationError({"ends_on": _("Uppdraget kan inte sluta före det började (%(date)s).")
-                               % {"date": membership.starts_on.isoformat()}})
+        raise ValidationError(
+            {
+                "ends_on": _("Uppdraget kan inte sluta före det började (%(date)s).")
+                % {"date": membership.starts_on.isoformat()}
+            }
+        )
     current = lock_unchanged(model, membership.pk, None)
     current.ends_on = ends_on
     return _save(current)
@@ -176,16 +246,29 @@ def _end_term(model, membership, ends_on: datetime.date):
 # Councils ----------------------------------------------------------------------------
 
 
-def council_create(*, actor: User | None, healthcare_region: HealthcareRegion, name: str,
-                   description: str = "", rotates_leadership: bool = True,
-                   rotation_years: int = 2, position: int = 0,
-                   groups: Iterable[RegionalGroup] = ()) -> KnowledgeCouncil:
+def council_create(
+    *,
+    actor: User | None,
+    healthcare_region: HealthcareRegion,
+    name: str,
+    description: str = "",
+    rotates_leadership: bool = True,
+    rotation_years: int = 2,
+    position: int = 0,
+    groups: Iterable[RegionalGroup] = (),
+) -> KnowledgeCouncil:
     """Create a kunskapsråd and put the given programme areas under it."""
     with transaction.atomic(), history_context(actor):
-        council = _save(KnowledgeCouncil(
-            healthcare_region=healthcare_region, name=name.strip(), description=description,
-            rotates_leadership=rotates_leadership, rotation_years=rotation_years,
-            position=position))
+        council = _save(
+            KnowledgeCouncil(
+                healthcare_region=healthcare_region,
+                name=name.strip(),
+                description=description,
+                rotates_leadership=rotates_leadership,
+                rotation_years=rotation_years,
+                position=position,
+            )
+        )
         groups = list(groups)
         if any(g.healthcare_region_id != healthcare_region.pk for g in groups):
             raise ValidationError({"groups": _("En grupp tillhör en annan sjukvårdsregion.")})
@@ -195,17 +278,33 @@ def council_create(*, actor: User | None, healthcare_region: HealthcareRegion, n
         return council
 
 
-def council_membership_create(*, actor: User | None, council: KnowledgeCouncil, person: Person,
-                              region: Region, role: str, starts_on: datetime.date,
-                              ends_on: datetime.date | None = None) -> KnowledgeCouncilMembership:
+def council_membership_create(
+    *,
+    actor: User | None,
+    council: KnowledgeCouncil,
+    person: Person,
+    region: Region,
+    role: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> KnowledgeCouncilMembership:
     with transaction.atomic(), history_context(actor):
         _check_region(council.healthcare_region_id, region, council.healthcare_region.name)
-        return _save(KnowledgeCouncilMembership(council=council, person=person, region=region,
-                                                role=role, starts_on=starts_on, ends_on=ends_on))
+        return _save(
+            KnowledgeCouncilMembership(
+                council=council,
+                person=person,
+                region=region,
+                role=role,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
+        )
 
 
-def council_membership_end(*, actor: User | None, membership: KnowledgeCouncilMembership,
-                           ends_on: datetime.date) -> KnowledgeCouncilMembership:
+def council_membership_end(
+    *, actor: User | None, membership: KnowledgeCouncilMembership, ends_on: datetime.date
+) -> KnowledgeCouncilMembership:
     """End a term in a kunskapsråd on a date (its last day)."""
     with transaction.atomic(), history_context(actor):
         return _end_term(KnowledgeCouncilMembership, membership, ends_on)
@@ -214,9 +313,15 @@ def council_membership_end(*, actor: User | None, membership: KnowledgeCouncilMe
 # Värdskap ----------------------------------------------------------------------------
 
 
-def hosting_create(*, actor: User | None, healthcare_region: HealthcareRegion,
-                   program_area: NationalProgramArea, starts_on: datetime.date,
-                   ends_on: datetime.date | None = None, note: str = "") -> Hosting:
+def hosting_create(
+    *,
+    actor: User | None,
+    healthcare_region: HealthcareRegion,
+    program_area: NationalProgramArea,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    note: str = "",
+) -> Hosting:
     """Record that the sjukvårdsregion hosts a national programme area from a date.
 
     An NPO has one host at a time: a period overlapping another host's is refused.
@@ -224,8 +329,15 @@ def hosting_create(*, actor: User | None, healthcare_region: HealthcareRegion,
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": _("Slutdatumet kan inte vara före startdatumet.")})
     with transaction.atomic(), history_context(actor):
-        return _save(Hosting(program_area=program_area, healthcare_region=healthcare_region,
-                             starts_on=starts_on, ends_on=ends_on, note=note.strip()))
+        return _save(
+            Hosting(
+                program_area=program_area,
+                healthcare_region=healthcare_region,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note=note.strip(),
+            )
+        )
 
 
 # Goals and indicators ----------------------------------------------------------------
@@ -251,8 +363,9 @@ def _check_goal(goal: Goal):
         raise ValidationError(errors)
 
 
-def goal_create(*, actor: User | None, healthcare_region: HealthcareRegion, title: str,
-                **fields) -> Goal:
+def goal_create(
+    *, actor: User | None, healthcare_region: HealthcareRegion, title: str, **fields
+) -> Goal:
     """Create a measurable goal of the sjukvårdsregion (kansli)."""
     _check_fields(fields, GOAL_FIELDS)
     goal = Goal(healthcare_region=healthcare_region, title=title.strip(), **fields)
@@ -261,8 +374,13 @@ def goal_create(*, actor: User | None, healthcare_region: HealthcareRegion, titl
         return _save(goal)
 
 
-def goal_update(*, actor: User | None, goal: Goal, fields: dict,
-                expected_updated_at: datetime.datetime | None = None) -> Goal:
+def goal_update(
+    *,
+    actor: User | None,
+    goal: Goal,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Goal:
     """Change a goal; refused if someone else saved it since the editor loaded it."""
     _check_fields(fields, GOAL_FIELDS)
     with transaction.atomic(), history_context(actor):
@@ -274,16 +392,22 @@ def goal_update(*, actor: User | None, goal: Goal, fields: dict,
         return _save(current)
 
 
-def indicator_create(*, actor: User | None, goal: Goal, name: str, unit: str,
-                     **fields) -> Indicator:
+def indicator_create(
+    *, actor: User | None, goal: Goal, name: str, unit: str, **fields
+) -> Indicator:
     """Add an indicator to a goal."""
     _check_fields(fields, INDICATOR_FIELDS)
     with transaction.atomic(), history_context(actor):
         return _save(Indicator(goal=goal, name=name.strip(), unit=unit.strip(), **fields))
 
 
-def indicator_update(*, actor: User | None, indicator: Indicator, fields: dict,
-                     expected_updated_at: datetime.datetime | None = None) -> Indicator:
+def indicator_update(
+    *,
+    actor: User | None,
+    indicator: Indicator,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Indicator:
     """Change an indicator's name, unit, direction, target or source."""
     _check_fields(fields, INDICATOR_FIELDS)
     with transaction.atomic(), history_context(actor):
@@ -303,8 +427,9 @@ class ValueRow:
     value: Decimal
 
 
-def indicator_values_save(*, actor: User | None, indicator: Indicator,
-                          rows: Iterable[ValueRow]) -> int:
+def indicator_values_save(
+    *, actor: User | None, indicator: Indicator, rows: Iterable[ValueRow]
+) -> int:
     """Write (or replace) values per region and year in one statement; all or nothing.
 
     The caller has validated every row (see `knowledge.imports`); the database's
@@ -317,9 +442,19 @@ def indicator_values_save(*, actor: User | None, indicator: Indicator,
     now = timezone.now()
     with transaction.atomic(), history_context(actor):
         IndicatorValue.objects.bulk_create(
-            [IndicatorValue(indicator=indicator, region=r.region, year=r.year, value=r.value,
-                            created_at=now, updated_at=now) for r in rows],
-            update_conflicts=True, unique_fields=["indicator", "region", "year"],
+            [
+                IndicatorValue(
+                    indicator=indicator,
+                    region=r.region,
+                    year=r.year,
+                    value=r.value,
+                    created_at=now,
+                    updated_at=now,
+                )
+                for r in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["indicator", "region", "year"],
             update_fields=["value", "updated_at"],
         )
     return len(rows)

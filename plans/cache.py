@@ -108,17 +108,34 @@ def connect_signals() -> None:
     """Called from PlansConfig.ready(): writes that make rendered items stale."""
     from django.apps import apps
 
-    models = [apps.get_model(label) for label in (
-        "plans.OperationalPlan", "plans.ActivityPlan", "plans.PlanSection", "plans.PlanGoal", "plans.FocusArea", "plans.Activity",
-        "plans.ActivityRegion", "plans.ActivityGoal",
-        "regions.Body", "regions.Region", "regions.HealthcareRegion", "regions.Meeting",
-        "regions.Decision", "knowledge.RegionalGroup",
-    )]
+    models = [
+        apps.get_model(label)
+        for label in (
+            "plans.OperationalPlan",
+            "plans.ActivityPlan",
+            "plans.PlanSection",
+            "plans.PlanGoal",
+            "plans.FocusArea",
+            "plans.Activity",
+            "plans.ActivityRegion",
+            "plans.ActivityGoal",
+            "regions.Body",
+            "regions.Region",
+            "regions.HealthcareRegion",
+            "regions.Meeting",
+            "regions.Decision",
+            "knowledge.RegionalGroup",
+        )
+    ]
     for model in models:
         post_save.connect(_changed, sender=model, dispatch_uid=f"plans-items-{model._meta.label}")
-        post_delete.connect(_changed, sender=model,
-                            dispatch_uid=f"plans-items-del-{model._meta.label}")
-    for through in (apps.get_model("plans.Activity").regions.through,
-                    apps.get_model("plans.Activity").goals.through):
-        m2m_changed.connect(_changed, sender=through,
-                            dispatch_uid=f"plans-items-m2m-{through._meta.label}")
+        post_delete.connect(
+            _changed, sender=model, dispatch_uid=f"plans-items-del-{model._meta.label}"
+        )
+    for through in (
+        apps.get_model("plans.Activity").regions.through,
+        apps.get_model("plans.Activity").goals.through,
+    ):
+        m2m_changed.connect(
+            _changed, sender=through, dispatch_uid=f"plans-items-m2m-{through._meta.label}"
+        )

@@ -51,13 +51,16 @@ def _match(old_items, new_items, label, fields, children=None) -> list[ItemDiff]
             result.append(ItemDiff(ADDED, label(item), changes, kids))
         elif changes or kids:
             result.append(ItemDiff(CHANGED, label(item), changes, kids))
-    result += [ItemDiff(REMOVED, label(item), _compare(item, None, fields))
-               for item in old_by_origin.values()]
+    result += [
+        ItemDiff(REMOVED, label(item), _compare(item, None, fields))
+        for item in old_by_origin.values()
+    ]
     return result
 
 
 SECTION_FIELDS = [
-    (_("Paragraf"), lambda s: s.number), (_("Rubrik"), lambda s: s.heading),
+    (_("Paragraf"), lambda s: s.number),
+    (_("Rubrik"), lambda s: s.heading),
     (_("Avtalets text"), lambda s: plain(s.agreement_text)),
     (_("Planens text"), lambda s: plain(s.plan_text)),
 ]
@@ -66,14 +69,26 @@ GOAL_FIELDS = [(_("Mål"), lambda g: plain(g.text))]
 
 def operational_plan_diff(old, new) -> list[ItemDiff]:
     def goals(before, after):
-        return _match(list(before.goals.all()) if before else [], list(after.goals.all()),
-                      lambda g: plain(g.text)[:90], GOAL_FIELDS)
+        return _match(
+            list(before.goals.all()) if before else [],
+            list(after.goals.all()),
+            lambda g: plain(g.text)[:90],
+            GOAL_FIELDS,
+        )
 
-    intro = _compare(old, new, [(_("Rubrik"), lambda p: p.title),
-                                (_("Inledning"), lambda p: plain(p.introduction))])
+    intro = _compare(
+        old,
+        new,
+        [(_("Rubrik"), lambda p: p.title), (_("Inledning"), lambda p: plain(p.introduction))],
+    )
     result = [ItemDiff(CHANGED, str(_("Planen")), intro)] if intro else []
-    return result + _match(selectors.sections_with_goals(old), selectors.sections_with_goals(new),
-                           str, SECTION_FIELDS, goals)
+    return result + _match(
+        selectors.sections_with_goals(old),
+        selectors.sections_with_goals(new),
+        str,
+        SECTION_FIELDS,
+        goals,
+    )
 
 
 def _names(items) -> str:
@@ -100,9 +115,20 @@ def _activities(plan):
 
 
 def activity_plan_diff(old, new) -> list[ItemDiff]:
-    intro = _compare(old, new, [(_("Rubrik"), lambda p: p.title), (_("År"), lambda p: str(p.year)),
-                                (_("Inledning"), lambda p: plain(p.introduction))])
+    intro = _compare(
+        old,
+        new,
+        [
+            (_("Rubrik"), lambda p: p.title),
+            (_("År"), lambda p: str(p.year)),
+            (_("Inledning"), lambda p: plain(p.introduction)),
+        ],
+    )
     result = [ItemDiff(CHANGED, str(_("Planen")), intro)] if intro else []
-    result += _match(list(old.focus_areas.all()), list(new.focus_areas.all()), str,
-                     [(_("Fokusområde"), lambda f: f.name)])
+    result += _match(
+        list(old.focus_areas.all()),
+        list(new.focus_areas.all()),
+        str,
+        [(_("Fokusområde"), lambda f: f.name)],
+    )
     return result + _match(_activities(old), _activities(new), lambda a: a.title, ACTIVITY_FIELDS)

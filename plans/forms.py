@@ -9,8 +9,10 @@ from core.editing import ConcurrencyMixin
 from plans import selectors
 from plans.models import Activity, ActivityPlan, FocusArea, OperationalPlan, PlanGoal, PlanSection
 
-RICH_HELP = _("Tom rad mellan stycken. Rader som börjar med ”- ” blir en punktlista; "
-              "**fetstil**, *kursiv* och [länktext](https://…) fungerar också.")
+RICH_HELP = _(
+    "Tom rad mellan stycken. Rader som börjar med ”- ” blir en punktlista; "
+    "**fetstil**, *kursiv* och [länktext](https://…) fungerar också."
+)
 
 
 def rich_text_widget(rows=5):
@@ -37,14 +39,17 @@ class ActivityPlanForm(ConcurrencyMixin, forms.ModelForm):
         model = ActivityPlan
         fields = ["operational_plan", "year", "title", "introduction"]
         widgets = {"introduction": rich_text_widget(5)}
-        help_texts = {"introduction": RICH_HELP,
-                      "title": _("Lämnas tom: ”Aktivitetsplan” och året.")}
+        help_texts = {
+            "introduction": RICH_HELP,
+            "title": _("Lämnas tom: ”Aktivitetsplan” och året."),
+        }
 
     def __init__(self, *args, healthcare_region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].required = False
         self.fields["operational_plan"].queryset = OperationalPlan.objects.filter(
-            healthcare_region=healthcare_region)
+            healthcare_region=healthcare_region
+        )
         self.fields["operational_plan"].empty_label = _("Välj verksamhetsplan")
         if self.instance.pk:
             del self.fields["operational_plan"]
@@ -55,8 +60,10 @@ class SectionForm(ConcurrencyMixin, forms.ModelForm):
         model = PlanSection
         fields = ["number", "heading", "agreement_text", "plan_text"]
         widgets = {"agreement_text": rich_text_widget(5), "plan_text": rich_text_widget(5)}
-        help_texts = {"agreement_text": _("Text hämtad ur samverkansavtalet. ") + RICH_HELP,
-                      "plan_text": _("Planens egen text. ") + RICH_HELP}
+        help_texts = {
+            "agreement_text": _("Text hämtad ur samverkansavtalet. ") + RICH_HELP,
+            "plan_text": _("Planens egen text. ") + RICH_HELP,
+        }
 
 
 class GoalForm(ConcurrencyMixin, forms.ModelForm):
@@ -75,12 +82,25 @@ class FocusAreaForm(ConcurrencyMixin, forms.ModelForm):
 class ActivityForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["focus_area", "title", "description", "responsible_body", "responsible_group",
-                  "regions", "goals"]
-        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "description": rich_text_widget(5),
-                   "regions": forms.CheckboxSelectMultiple, "goals": forms.CheckboxSelectMultiple}
-        help_texts = {"description": RICH_HELP,
-                      "responsible_group": _("Ange antingen ett organ eller en grupp.")}
+        fields = [
+            "focus_area",
+            "title",
+            "description",
+            "responsible_body",
+            "responsible_group",
+            "regions",
+            "goals",
+        ]
+        widgets = {
+            "title": forms.Textarea(attrs={"rows": 2}),
+            "description": rich_text_widget(5),
+            "regions": forms.CheckboxSelectMultiple,
+            "goals": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "description": RICH_HELP,
+            "responsible_group": _("Ange antingen ett organ eller en grupp."),
+        }
 
     def __init__(self, *args, plan: ActivityPlan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,8 +117,10 @@ class ActivityForm(ConcurrencyMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("responsible_body") and cleaned.get("responsible_group"):
-            self.add_error("responsible_group", _("Ange antingen ett ansvarigt organ eller en "
-                                                  "ansvarig grupp, inte båda."))
+            self.add_error(
+                "responsible_group",
+                _("Ange antingen ett ansvarigt organ eller en ansvarig grupp, inte båda."),
+            )
         return cleaned
 
 
@@ -113,14 +135,27 @@ class MeetingChoiceField(forms.ModelChoiceField):
 
 
 class DecideForm(forms.Form):
-    meeting = MeetingChoiceField(label=_("Sammanträde"), queryset=None,
-                                 empty_label=_("Välj sammanträde"))
-    paragraph = forms.IntegerField(label=_("Paragraf (§)"), min_value=1, required=False,
-                                   help_text=_("Lämnas tom: nästa lediga § för organet det året."))
-    title = forms.CharField(label=_("Rubrik"), max_length=300, required=False,
-                            help_text=_("Lämnas tom: planens rubrik."))
-    text = forms.CharField(label=_("Beslut"), widget=forms.Textarea(attrs={"rows": 3}),
-                           required=False, help_text=_("Lämnas tom: ”Nämnden fastställer …”."))
+    meeting = MeetingChoiceField(
+        label=_("Sammanträde"), queryset=None, empty_label=_("Välj sammanträde")
+    )
+    paragraph = forms.IntegerField(
+        label=_("Paragraf (§)"),
+        min_value=1,
+        required=False,
+        help_text=_("Lämnas tom: nästa lediga § för organet det året."),
+    )
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=300,
+        required=False,
+        help_text=_("Lämnas tom: planens rubrik."),
+    )
+    text = forms.CharField(
+        label=_("Beslut"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Lämnas tom: ”Nämnden fastställer …”."),
+    )
 
     def __init__(self, *args, healthcare_region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,14 +165,19 @@ class DecideForm(forms.Form):
 class NextYearForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     activities = forms.ModelMultipleChoiceField(
-        label=_("Aktiviteter att föra över"), queryset=None, required=False,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Aktiviteter att föra över"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, plan: ActivityPlan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["activities"].queryset = Activity.objects.filter(
-            focus_area__activity_plan=plan).select_related("focus_area").order_by(
-            "focus_area__position", "position")
+        self.fields["activities"].queryset = (
+            Activity.objects.filter(focus_area__activity_plan=plan)
+            .select_related("focus_area")
+            .order_by("focus_area__position", "position")
+        )
         self.fields["activities"].label_from_instance = lambda a: f"{a.focus_area.name}: {a.title}"
         self.initial.setdefault("year", plan.year + 1)
         self.initial.setdefault("activities", list(self.fields["activities"].queryset))
@@ -146,9 +186,12 @@ class NextYearForm(forms.Form):
 class ImportForm(forms.Form):
     MAX_BYTES = 2 * 1024 * 1024
 
-    file = forms.FileField(label=_("Fil (XLSX eller CSV)"),
-                           help_text=_("Kolumner: Fokusområde, Aktivitet, Beskrivning, Ansvarig, "
-                                       "Regioner. Högst 2 MB."))
+    file = forms.FileField(
+        label=_("Fil (XLSX eller CSV)"),
+        help_text=_(
+            "Kolumner: Fokusområde, Aktivitet, Beskrivning, Ansvarig, Regioner. Högst 2 MB."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -28,13 +28,23 @@ from plans.models import (
 )
 from plans.richtext import plain
 
-HIDDEN_FIELDS = COMMON_HIDDEN_FIELDS | {"origin", "position", "healthcare_region_id",
-                                        "previous_version_id", "report_id"}
+HIDDEN_FIELDS = COMMON_HIDDEN_FIELDS | {
+    "origin",
+    "position",
+    "healthcare_region_id",
+    "previous_version_id",
+    "report_id",
+}
 
 
 def _ids(events, **filters) -> list[str]:
-    return [str(pk) for pk in events.objects.filter(**filters).order_by()
-            .values_list("pgh_obj_id", flat=True).distinct()]
+    return [
+        str(pk)
+        for pk in events.objects.filter(**filters)
+        .order_by()
+        .values_list("pgh_obj_id", flat=True)
+        .distinct()
+    ]
 
 
 def _scope(plan):
@@ -42,23 +52,28 @@ def _scope(plan):
     (or återrapport)."""
     if isinstance(plan, FollowUpReport):
         follow_ups = _ids(ActivityFollowUpEvent, report_id=plan.pk)
-        return [("plans.FollowUpReportEvent", [str(plan.pk)]),
-                ("plans.FollowUpSectionEvent", _ids(FollowUpSectionEvent, report_id=plan.pk)),
-                ("plans.ActivityFollowUpEvent", follow_ups),
-                ("plans.FollowUpCommentEvent",
-                 _ids(FollowUpCommentEvent, follow_up_id__in=follow_ups))]
+        return [
+            ("plans.FollowUpReportEvent", [str(plan.pk)]),
+            ("plans.FollowUpSectionEvent", _ids(FollowUpSectionEvent, report_id=plan.pk)),
+            ("plans.ActivityFollowUpEvent", follow_ups),
+            ("plans.FollowUpCommentEvent", _ids(FollowUpCommentEvent, follow_up_id__in=follow_ups)),
+        ]
     if isinstance(plan, OperationalPlan):
         sections = _ids(PlanSectionEvent, plan_id=plan.pk)
-        return [("plans.OperationalPlanEvent", [str(plan.pk)]),
-                ("plans.PlanSectionEvent", sections),
-                ("plans.PlanGoalEvent", _ids(PlanGoalEvent, section_id__in=sections))]
+        return [
+            ("plans.OperationalPlanEvent", [str(plan.pk)]),
+            ("plans.PlanSectionEvent", sections),
+            ("plans.PlanGoalEvent", _ids(PlanGoalEvent, section_id__in=sections)),
+        ]
     areas = _ids(FocusAreaEvent, activity_plan_id=plan.pk)
     activities = _ids(ActivityEvent, focus_area_id__in=areas)
-    return [("plans.ActivityPlanEvent", [str(plan.pk)]),
-            ("plans.FocusAreaEvent", areas),
-            ("plans.ActivityEvent", activities),
-            ("plans.ActivityRegionEvent", _ids(ActivityRegionEvent, activity_id__in=activities)),
-            ("plans.ActivityGoalEvent", _ids(ActivityGoalEvent, activity_id__in=activities))]
+    return [
+        ("plans.ActivityPlanEvent", [str(plan.pk)]),
+        ("plans.FocusAreaEvent", areas),
+        ("plans.ActivityEvent", activities),
+        ("plans.ActivityRegionEvent", _ids(ActivityRegionEvent, activity_id__in=activities)),
+        ("plans.ActivityGoalEvent", _ids(ActivityGoalEvent, activity_id__in=activities)),
+    ]
 
 
 def _object_label(names: Names, model, data: dict) -> str:
@@ -81,6 +96,9 @@ def plan_history_events(plan, *, limit: int = 50, offset: int = 0) -> list[Histo
     for label, ids in scope:
         if ids:
             condition |= Q(pgh_model=label, pgh_obj_id__in=ids)
-    events = (MiddlewareEvents.objects.across(*[label for label, _ids in scope])
-              .filter(condition).order_by("-pgh_created_at", "-pgh_id")[offset:offset + limit])
+    events = (
+        MiddlewareEvents.objects.across(*[label for label, _ids in scope])
+        .filter(condition)
+        .order_by("-pgh_created_at", "-pgh_id")[offset : offset + limit]
+    )
     return history_entries(events, object_label=_object_label, hidden=HIDDEN_FIELDS, text=plain)

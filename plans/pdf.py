@@ -54,11 +54,24 @@ def followup_report_html(report: FollowUpReport, contents) -> str:
             if follow_up.status:
                 per_status[follow_up.status] += 1
         summary.append({"name": section.focus_area.name, "counts": list(per_status.values())})
-    heading = Heading(report.title, report.healthcare_region, report.author_name,
-                      report.author_unit, report.report_date, report.decision)
-    return render_to_string(FOLLOWUP_TEMPLATE, {
-        "heading": heading, "report": report, "contents": contents, "status_counts": counts,
-        "summary": summary})
+    heading = Heading(
+        report.title,
+        report.healthcare_region,
+        report.author_name,
+        report.author_unit,
+        report.report_date,
+        report.decision,
+    )
+    return render_to_string(
+        FOLLOWUP_TEMPLATE,
+        {
+            "heading": heading,
+            "report": report,
+            "contents": contents,
+            "status_counts": counts,
+            "summary": summary,
+        },
+    )
 
 
 def followup_report_filename(report: FollowUpReport) -> str:
@@ -73,9 +86,11 @@ def render_followup_report(report: FollowUpReport, contents) -> tuple[str, bytes
 def followup_report_document(report: FollowUpReport) -> tuple[str, bytes]:
     """The pipeline's renderer: loads what the återrapport shows, then renders it."""
     report = FollowUpReport.objects.select_related(
-        "healthcare_region", "decision__meeting__body").get(pk=report.pk)
+        "healthcare_region", "decision__meeting__body"
+    ).get(pk=report.pk)
     return render_followup_report(
-        report, followup_selectors.report_contents(report, with_comments=False))
+        report, followup_selectors.report_contents(report, with_comments=False)
+    )
 
 
 # Verksamhetsplaner and aktivitetsplaner ------------------------------------------------
@@ -87,11 +102,13 @@ def plan_heading(plan, secretariat: Body | None) -> Heading:
     2020-10-02"), or, before the decision, the day it was last changed."""
     decision = plan.decision
     return Heading(
-        title=plan.title, healthcare_region=plan.healthcare_region,
+        title=plan.title,
+        healthcare_region=plan.healthcare_region,
         author_name=secretariat.name if secretariat else plan.healthcare_region.name,
         author_unit=plan.healthcare_region.name if secretariat else "",
         date=decision.meeting.date if decision else plan.updated_at.date(),
-        decision=decision)
+        decision=decision,
+    )
 
 
 def plan_filename(plan) -> str:
@@ -103,24 +120,36 @@ def plan_filename(plan) -> str:
     return f"{name}-{plan.healthcare_region.slug}-{years}-v{plan.version}.pdf"
 
 
-def operational_plan_html(plan: OperationalPlan, sections: list[PlanSection],
-                          secretariat: Body | None = None) -> str:
+def operational_plan_html(
+    plan: OperationalPlan, sections: list[PlanSection], secretariat: Body | None = None
+) -> str:
     # Södra's plan follows the agreement: its own text is set apart from the agreement's
     # (the source prints it in italics); a plan without agreement text needs no such mark.
     quotes_agreement = any(section.agreement_text for section in sections)
-    return render_to_string(OPERATIONAL_PLAN_TEMPLATE, {
-        "heading": plan_heading(plan, secretariat), "plan": plan, "sections": sections,
-        "quotes_agreement": quotes_agreement})
+    return render_to_string(
+        OPERATIONAL_PLAN_TEMPLATE,
+        {
+            "heading": plan_heading(plan, secretariat),
+            "plan": plan,
+            "sections": sections,
+            "quotes_agreement": quotes_agreement,
+        },
+    )
 
 
 def activity_plan_html(plan: ActivityPlan, focus_areas, secretariat: Body | None = None) -> str:
-    return render_to_string(ACTIVITY_PLAN_TEMPLATE, {
-        "heading": plan_heading(plan, secretariat), "plan": plan, "focus_areas": focus_areas,
-        "activities": sum(len(area.activities.all()) for area in focus_areas)})
+    return render_to_string(
+        ACTIVITY_PLAN_TEMPLATE,
+        {
+            "heading": plan_heading(plan, secretariat),
+            "plan": plan,
+            "focus_areas": focus_areas,
+            "activities": sum(len(area.activities.all()) for area in focus_areas),
+        },
+    )
 
 
-def render_operational_plan(plan: OperationalPlan, sections, secretariat=None
-                            ) -> tuple[str, bytes]:
+def render_operational_plan(plan: OperationalPlan, sections, secretariat=None) -> tuple[str, bytes]:
     """The verksamhetsplan as a tagged PDF (PDF/UA-1, lang sv)."""
     return plan_filename(plan), html_to_pdf(operational_plan_html(plan, sections, secretariat))
 
@@ -131,33 +160,45 @@ def render_activity_plan(plan: ActivityPlan, focus_areas, secretariat=None) -> t
 
 
 def _secretariat(plan) -> Body | None:
-    return Body.objects.filter(healthcare_region=plan.healthcare_region_id,
-                               kind=Body.Kind.SECRETARIAT).order_by("position", "pk").first()
+    return (
+        Body.objects.filter(healthcare_region=plan.healthcare_region_id, kind=Body.Kind.SECRETARIAT)
+        .order_by("position", "pk")
+        .first()
+    )
 
 
 def operational_plan_document(plan: OperationalPlan) -> tuple[str, bytes]:
     """The pipeline's renderer: loads what the verksamhetsplan shows, then renders it."""
     plan = OperationalPlan.objects.select_related(
-        "healthcare_region", "decision__meeting__body").get(pk=plan.pk)
-    sections = list(plan.sections.prefetch_related(
-        Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "pk"))))
+        "healthcare_region", "decision__meeting__body"
+    ).get(pk=plan.pk)
+    sections = list(
+        plan.sections.prefetch_related(
+            Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "pk"))
+        )
+    )
     return render_operational_plan(plan, sections, _secretariat(plan))
 
 
 def activity_plan_document(plan: ActivityPlan) -> tuple[str, bytes]:
     """The pipeline's renderer: loads what the aktivitetsplan shows, then renders it."""
     plan = ActivityPlan.objects.select_related(
-        "healthcare_region", "decision__meeting__body", "operational_plan").get(pk=plan.pk)
-    focus_areas = list(plan.focus_areas.prefetch_related(Prefetch(
-        "activities", queryset=selectors.activities_queryset().order_by("position", "pk"))))
+        "healthcare_region", "decision__meeting__body", "operational_plan"
+    ).get(pk=plan.pk)
+    focus_areas = list(
+        plan.focus_areas.prefetch_related(
+            Prefetch(
+                "activities", queryset=selectors.activities_queryset().order_by("position", "pk")
+            )
+        )
+    )
     return render_activity_plan(plan, focus_areas, _secretariat(plan))
 
 
 def plan_access(user, plan, *, change: bool = False):
     """The document pipeline's access check for a plan's PDFs: whoever may read the plan
     may read them (everyone, once it is decided); "Försök igen" is the kansli's."""
-    return selectors.plan_for_user(user, plan.healthcare_region, type(plan), plan.pk,
-                                   change=change)
+    return selectors.plan_for_user(user, plan.healthcare_region, type(plan), plan.pk, change=change)
 
 
 def _plan_document_changed(sender, document, **kwargs):
@@ -175,11 +216,13 @@ def register() -> None:
     from plans.followups.services import PDF_KIND
     from plans.services import PLAN_PDF_KINDS
 
-    register_renderer(PDF_KIND, followup_report_document, access=followup_selectors.report_access,
-                      label="PDF")
-    register_renderer(PLAN_PDF_KINDS[OperationalPlan], operational_plan_document,
-                      access=plan_access, label="PDF")
-    register_renderer(PLAN_PDF_KINDS[ActivityPlan], activity_plan_document,
-                      access=plan_access, label="PDF")
+    register_renderer(
+        PDF_KIND, followup_report_document, access=followup_selectors.report_access, label="PDF"
+    )
+    register_renderer(
+        PLAN_PDF_KINDS[OperationalPlan], operational_plan_document, access=plan_access, label="PDF"
+    )
+    register_renderer(
+        PLAN_PDF_KINDS[ActivityPlan], activity_plan_document, access=plan_access, label="PDF"
+    )
     document_changed.connect(_plan_document_changed, dispatch_uid="plans-pdf-cache")
-

@@ -63,8 +63,13 @@ def sanitise(value: str) -> str:
         return ""
     if not re.search(r"</?[a-zA-Z][^>]*>", value):
         value = markup_to_html(value)
-    return nh3.clean(value, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer").strip()
+    return nh3.clean(
+        value,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    ).strip()
 
 
 def sanitise_inline(value: str) -> str:

@@ -35,37 +35,80 @@ def plan_search(user, healthcare_region, q: str) -> list[Hit]:
     if not words:
         return []
     states = [s for s in visible_states(user, healthcare_region) if s != PlanState.ARCHIVED]
-    operational = OperationalPlan.objects.filter(healthcare_region=healthcare_region,
-                                                 state__in=states)
-    activity_plans = ActivityPlan.objects.filter(healthcare_region=healthcare_region,
-                                                 state__in=states)
+    operational = OperationalPlan.objects.filter(
+        healthcare_region=healthcare_region, state__in=states
+    )
+    activity_plans = ActivityPlan.objects.filter(
+        healthcare_region=healthcare_region, state__in=states
+    )
     hits = []
-    for plan in ranked(operational.select_related("healthcare_region"),
-                       ["title", "introduction"], words, "title"):
-        hits.append(Hit(_("Verksamhetsplan"), plan.title, _plan_url(plan),
-                        _where(plan) if plan.state != PlanState.DECIDED else plan.period,
-                        plan.rank))
-    for section in ranked(PlanSection.objects.filter(plan__in=operational)
-                          .select_related("plan__healthcare_region"),
-                          ["heading", "agreement_text", "plan_text"], words, "heading"):
-        hits.append(Hit(_("Avsnitt"), str(section),
-                        _plan_url(section.plan, f"avsnitt-{section.pk}"),
-                        _where(section.plan), section.rank))
-    for goal in ranked(PlanGoal.objects.filter(section__plan__in=operational)
-                       .select_related("section__plan__healthcare_region"),
-                       ["text"], words, "text"):
-        hits.append(Hit(_("Mål i verksamhetsplanen"), str(goal),
-                        _plan_url(goal.section.plan, f"mal-{goal.pk}"),
-                        _where(goal.section.plan), goal.rank))
-    for plan in ranked(activity_plans.select_related("healthcare_region"),
-                       ["title", "introduction"], words, "title"):
-        hits.append(Hit(_("Aktivitetsplan"), plan.title, _plan_url(plan), _where(plan),
-                        plan.rank))
-    for activity in ranked(Activity.objects.filter(focus_area__activity_plan__in=activity_plans)
-                           .select_related("focus_area__activity_plan__healthcare_region"),
-                           ["title", "description"], words, "title"):
+    for plan in ranked(
+        operational.select_related("healthcare_region"), ["title", "introduction"], words, "title"
+    ):
+        hits.append(
+            Hit(
+                _("Verksamhetsplan"),
+                plan.title,
+                _plan_url(plan),
+                _where(plan) if plan.state != PlanState.DECIDED else plan.period,
+                plan.rank,
+            )
+        )
+    for section in ranked(
+        PlanSection.objects.filter(plan__in=operational).select_related("plan__healthcare_region"),
+        ["heading", "agreement_text", "plan_text"],
+        words,
+        "heading",
+    ):
+        hits.append(
+            Hit(
+                _("Avsnitt"),
+                str(section),
+                _plan_url(section.plan, f"avsnitt-{section.pk}"),
+                _where(section.plan),
+                section.rank,
+            )
+        )
+    for goal in ranked(
+        PlanGoal.objects.filter(section__plan__in=operational).select_related(
+            "section__plan__healthcare_region"
+        ),
+        ["text"],
+        words,
+        "text",
+    ):
+        hits.append(
+            Hit(
+                _("Mål i verksamhetsplanen"),
+                str(goal),
+                _plan_url(goal.section.plan, f"mal-{goal.pk}"),
+                _where(goal.section.plan),
+                goal.rank,
+            )
+        )
+    for plan in ranked(
+        activity_plans.select_related("healthcare_region"),
+        ["title", "introduction"],
+        words,
+        "title",
+    ):
+        hits.append(Hit(_("Aktivitetsplan"), plan.title, _plan_url(plan), _where(plan), plan.rank))
+    for activity in ranked(
+        Activity.objects.filter(focus_area__activity_plan__in=activity_plans).select_related(
+            "focus_area__activity_plan__healthcare_region"
+        ),
+        ["title", "description"],
+        words,
+        "title",
+    ):
         plan = activity.focus_area.activity_plan
-        hits.append(Hit(_("Aktivitet"), strip_tags(activity.title),
-                        _plan_url(plan, f"aktivitet-{activity.pk}"),
-                        f"{_where(plan)}, {activity.focus_area.name}", activity.rank))
+        hits.append(
+            Hit(
+                _("Aktivitet"),
+                strip_tags(activity.title),
+                _plan_url(plan, f"aktivitet-{activity.pk}"),
+                f"{_where(plan)}, {activity.focus_area.name}",
+                activity.rank,
+            )
+        )
     return hits

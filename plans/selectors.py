@@ -52,19 +52,28 @@ def operational_plans_visible_to(user, healthcare_region) -> QuerySet[Operationa
 def activity_plans_visible_to(user, healthcare_region) -> QuerySet[ActivityPlan]:
     return ActivityPlan.objects.filter(
         healthcare_region=healthcare_region, state__in=visible_states(user, healthcare_region)
-    ).select_related("healthcare_region", "decision__meeting",
-                     "operational_plan__healthcare_region")
+    ).select_related(
+        "healthcare_region", "decision__meeting", "operational_plan__healthcare_region"
+    )
 
 
-def plan_for_user(user, healthcare_region: HealthcareRegion, model, pk, *,
-                  change: bool = False, edit: bool = False):
+def plan_for_user(
+    user,
+    healthcare_region: HealthcareRegion,
+    model,
+    pk,
+    *,
+    change: bool = False,
+    edit: bool = False,
+):
     """A verksamhetsplan or aktivitetsplan the user may read (404 otherwise).
 
     change=True: 403 unless the user manages the sjukvårdsregion's plans.
     edit=True: as change, and 403 too when the plan is decided or archived (read-only).
     """
-    queryset = (operational_plans_visible_to if model is OperationalPlan
-                else activity_plans_visible_to)(user, healthcare_region)
+    queryset = (
+        operational_plans_visible_to if model is OperationalPlan else activity_plans_visible_to
+    )(user, healthcare_region)
     try:
         plan = queryset.get(pk=pk)
     except (model.DoesNotExist, ValueError):
@@ -106,19 +115,26 @@ def activity_of(plan: ActivityPlan, pk) -> Activity:
     activity = _child(
         Activity.objects.filter(focus_area__activity_plan=plan)
         .select_related("focus_area", "responsible_body", "responsible_group")
-        .prefetch_related("regions", "goals"), pk)
+        .prefetch_related("regions", "goals"),
+        pk,
+    )
     activity.focus_area.activity_plan = plan
     return activity
 
 
 def sections_with_goals(plan: OperationalPlan) -> list[PlanSection]:
     """The plan's sections with their goals: two queries whatever the plan's size."""
-    return list(plan.sections.prefetch_related(
-        Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "pk"))))
+    return list(
+        plan.sections.prefetch_related(
+            Prefetch("goals", queryset=PlanGoal.objects.order_by("position", "pk"))
+        )
+    )
 
 
 def activities_queryset() -> QuerySet[Activity]:
-    return Activity.objects.select_related("responsible_body", "responsible_group").prefetch_related(
+    return Activity.objects.select_related(
+        "responsible_body", "responsible_group"
+    ).prefetch_related(
         Prefetch("regions", queryset=Region.objects.order_by("scb_code")),
         Prefetch("goals", queryset=PlanGoal.objects.select_related("section")),
     )
@@ -126,8 +142,11 @@ def activities_queryset() -> QuerySet[Activity]:
 
 def focus_areas_with_activities(plan: ActivityPlan) -> list[FocusArea]:
     """The plan's fokusområden and activities with what they refer to, in constant queries."""
-    return list(plan.focus_areas.prefetch_related(
-        Prefetch("activities", queryset=activities_queryset().order_by("position", "pk"))))
+    return list(
+        plan.focus_areas.prefetch_related(
+            Prefetch("activities", queryset=activities_queryset().order_by("position", "pk"))
+        )
+    )
 
 
 def plan_versions(plan) -> list:
@@ -161,14 +180,21 @@ def groups_for(healthcare_region) -> QuerySet[RegionalGroup]:
 
 def regions_for(healthcare_region) -> QuerySet[Region]:
     return Region.objects.filter(
-        Q(healthcare_region=healthcare_region) | Q(cooperates_with=healthcare_region))
+        Q(healthcare_region=healthcare_region) | Q(cooperates_with=healthcare_region)
+    )
 
 
 def goals_for(plan: ActivityPlan) -> QuerySet[PlanGoal]:
-    return PlanGoal.objects.filter(section__plan=plan.operational_plan_id).select_related(
-        "section").order_by("section__position", "position")
+    return (
+        PlanGoal.objects.filter(section__plan=plan.operational_plan_id)
+        .select_related("section")
+        .order_by("section__position", "position")
+    )
 
 
 def meetings_for_decision(healthcare_region) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(body__healthcare_region=healthcare_region).select_related(
-        "body").order_by("-date")
+    return (
+        Meeting.objects.filter(body__healthcare_region=healthcare_region)
+        .select_related("body")
+        .order_by("-date")
+    )

@@ -95,39 +95,70 @@ def _move(obj, siblings, direction: int) -> None:
 # Verksamhetsplaner -------------------------------------------------------------------
 
 
-def operational_plan_create(*, actor: User | None, healthcare_region, title: str,
-                            start_year: int, end_year: int,
-                            introduction: str = "") -> OperationalPlan:
+def operational_plan_create(
+    *,
+    actor: User | None,
+    healthcare_region,
+    title: str,
+    start_year: int,
+    end_year: int,
+    introduction: str = "",
+) -> OperationalPlan:
     """A new verksamhetsplan, as a draft."""
     with transaction.atomic(), history_context(actor):
-        return _save(OperationalPlan(
-            healthcare_region=healthcare_region, title=title, start_year=start_year,
-            end_year=end_year, introduction=sanitise(introduction),
-        ))
+        return _save(
+            OperationalPlan(
+                healthcare_region=healthcare_region,
+                title=title,
+                start_year=start_year,
+                end_year=end_year,
+                introduction=sanitise(introduction),
+            )
+        )
 
 
-def operational_plan_update(*, actor: User | None, plan: OperationalPlan, fields: dict,
-                            expected_updated_at: datetime.datetime | None = None
-                            ) -> OperationalPlan:
+def operational_plan_update(
+    *,
+    actor: User | None,
+    plan: OperationalPlan,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> OperationalPlan:
     with transaction.atomic(), history_context(actor):
         _lock_editable(plan)
         current = lock_unchanged(OperationalPlan, plan.pk, expected_updated_at)
         return _save(_apply(current, _clean_text(fields)))
 
 
-def section_create(*, actor: User | None, plan: OperationalPlan, heading: str, number: str = "",
-                   agreement_text: str = "", plan_text: str = "") -> PlanSection:
+def section_create(
+    *,
+    actor: User | None,
+    plan: OperationalPlan,
+    heading: str,
+    number: str = "",
+    agreement_text: str = "",
+    plan_text: str = "",
+) -> PlanSection:
     with transaction.atomic(), history_context(actor):
         plan = _lock_editable(plan)
-        return _save(PlanSection(
-            plan=plan, position=_next_position(plan.sections), heading=heading,
-            number=number.strip().removeprefix("§").strip(),
-            **_clean_text({"agreement_text": agreement_text, "plan_text": plan_text}),
-        ))
+        return _save(
+            PlanSection(
+                plan=plan,
+                position=_next_position(plan.sections),
+                heading=heading,
+                number=number.strip().removeprefix("§").strip(),
+                **_clean_text({"agreement_text": agreement_text, "plan_text": plan_text}),
+            )
+        )
 
 
-def section_update(*, actor: User | None, section: PlanSection, fields: dict,
-                   expected_updated_at: datetime.datetime | None = None) -> PlanSection:
+def section_update(
+    *,
+    actor: User | None,
+    section: PlanSection,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> PlanSection:
     with transaction.atomic(), history_context(actor):
         _lock_editable(section.plan)
         current = lock_unchanged(PlanSection, section.pk, expected_updated_at)
@@ -152,12 +183,20 @@ def section_move(*, actor: User | None, section: PlanSection, direction: int) ->
 def goal_create(*, actor: User | None, section: PlanSection, text: str) -> PlanGoal:
     with transaction.atomic(), history_context(actor):
         _lock_editable(section.plan)
-        return _save(PlanGoal(section=section, position=_next_position(section.goals),
-                              text=sanitise_inline(text)))
+        return _save(
+            PlanGoal(
+                section=section, position=_next_position(section.goals), text=sanitise_inline(text)
+            )
+        )
 
 
-def goal_update(*, actor: User | None, goal: PlanGoal, fields: dict,
-                expected_updated_at: datetime.datetime | None = None) -> PlanGoal:
+def goal_update(
+    *,
+    actor: User | None,
+    goal: PlanGoal,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> PlanGoal:
     with transaction.atomic(), history_context(actor):
         _lock_editable(goal.section.plan)
         current = lock_unchanged(PlanGoal, goal.pk, expected_updated_at)
@@ -181,23 +220,35 @@ def goal_move(*, actor: User | None, goal: PlanGoal, direction: int) -> None:
 
 def _check_year(operational_plan: OperationalPlan, year: int) -> None:
     if not operational_plan.start_year <= year <= operational_plan.end_year:
-        raise ValidationError({"year": _(
-            "Året ligger utanför verksamhetsplanens period %(period)s."
-        ) % {"period": operational_plan.period}})
+        raise ValidationError(
+            {
+                "year": _("Året ligger utanför verksamhetsplanens period %(period)s.")
+                % {"period": operational_plan.period}
+            }
+        )
 
 
-def activity_plan_create(*, actor: User | None, operational_plan: OperationalPlan, year: int,
-                         title: str = "", introduction: str = "",
-                         focus_areas: Iterable[str] = ()) -> ActivityPlan:
+def activity_plan_create(
+    *,
+    actor: User | None,
+    operational_plan: OperationalPlan,
+    year: int,
+    title: str = "",
+    introduction: str = "",
+    focus_areas: Iterable[str] = (),
+) -> ActivityPlan:
     """A new aktivitetsplan for a year of the verksamhetsplan, as a draft."""
     with transaction.atomic(), history_context(actor):
         _check_year(operational_plan, year)
-        plan = _save(ActivityPlan(
-            healthcare_region_id=operational_plan.healthcare_region_id,
-            operational_plan=operational_plan, year=year,
-            title=title or _("Aktivitetsplan %(year)s") % {"year": year},
-            introduction=sanitise(introduction),
-        ))
+        plan = _save(
+            ActivityPlan(
+                healthcare_region_id=operational_plan.healthcare_region_id,
+                operational_plan=operational_plan,
+                year=year,
+                title=title or _("Aktivitetsplan %(year)s") % {"year": year},
+                introduction=sanitise(introduction),
+            )
+        )
         FocusArea.objects.bulk_create(
             FocusArea(activity_plan=plan, position=i, name=name)
             for i, name in enumerate(focus_areas, start=1)
@@ -205,8 +256,13 @@ def activity_plan_create(*, actor: User | None, operational_plan: OperationalPla
         return plan
 
 
-def activity_plan_update(*, actor: User | None, plan: ActivityPlan, fields: dict,
-                         expected_updated_at: datetime.datetime | None = None) -> ActivityPlan:
+def activity_plan_update(
+    *,
+    actor: User | None,
+    plan: ActivityPlan,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> ActivityPlan:
     with transaction.atomic(), history_context(actor):
         _lock_editable(plan)
         current = lock_unchanged(ActivityPlan, plan.pk, expected_updated_at)
@@ -218,12 +274,18 @@ def activity_plan_update(*, actor: User | None, plan: ActivityPlan, fields: dict
 def focus_area_create(*, actor: User | None, plan: ActivityPlan, name: str) -> FocusArea:
     with transaction.atomic(), history_context(actor):
         plan = _lock_editable(plan)
-        return _save(FocusArea(activity_plan=plan, position=_next_position(plan.focus_areas),
-                               name=name))
+        return _save(
+            FocusArea(activity_plan=plan, position=_next_position(plan.focus_areas), name=name)
+        )
 
 
-def focus_area_update(*, actor: User | None, focus_area: FocusArea, fields: dict,
-                      expected_updated_at: datetime.datetime | None = None) -> FocusArea:
+def focus_area_update(
+    *,
+    actor: User | None,
+    focus_area: FocusArea,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> FocusArea:
     with transaction.atomic(), history_context(actor):
         _lock_editable(focus_area.activity_plan)
         current = lock_unchanged(FocusArea, focus_area.pk, expected_updated_at)
@@ -234,7 +296,9 @@ def focus_area_delete(*, actor: User | None, focus_area: FocusArea) -> None:
     with transaction.atomic(), history_context(actor):
         _lock_editable(focus_area.activity_plan)
         if focus_area.activities.exists():
-            raise ValidationError(_("Fokusområdet har aktiviteter. Flytta eller ta bort dem först."))
+            raise ValidationError(
+                _("Fokusområdet har aktiviteter. Flytta eller ta bort dem först.")
+            )
         focus_area.delete()
 
 
@@ -244,15 +308,23 @@ def focus_area_move(*, actor: User | None, focus_area: FocusArea, direction: int
         _move(focus_area, plan.focus_areas.all(), direction)
 
 
-def check_activity_relations(plan: ActivityPlan, *, focus_area=None, responsible_body=None,
-                             responsible_group=None, regions=(), goals=()) -> None:
+def check_activity_relations(
+    plan: ActivityPlan,
+    *,
+    focus_area=None,
+    responsible_body=None,
+    responsible_group=None,
+    regions=(),
+    goals=(),
+) -> None:
     """The activity's fokusområde, responsible, regions and goals belong to the plan."""
     errors = {}
     if focus_area is not None and focus_area.activity_plan_id != plan.pk:
         errors["focus_area"] = _("Fokusområdet hör till en annan aktivitetsplan.")
     if responsible_body is not None and responsible_group is not None:
-        errors["responsible_group"] = _("Ange antingen ett ansvarigt organ eller en ansvarig "
-                                        "grupp, inte båda.")
+        errors["responsible_group"] = _(
+            "Ange antingen ett ansvarigt organ eller en ansvarig grupp, inte båda."
+        )
     if responsible_body is not None and (
         responsible_body.healthcare_region_id != plan.healthcare_region_id
     ):
@@ -262,7 +334,10 @@ def check_activity_relations(plan: ActivityPlan, *, focus_area=None, responsible
     ):
         errors["responsible_group"] = _("Gruppen hör till en annan sjukvårdsregion.")
     for region in regions:
-        if plan.healthcare_region_id not in (region.healthcare_region_id, region.cooperates_with_id):
+        if plan.healthcare_region_id not in (
+            region.healthcare_region_id,
+            region.cooperates_with_id,
+        ):
             errors["regions"] = _("%(region)s ingår inte i sjukvårdsregionen.") % {"region": region}
     for goal in goals:
         if goal.section.plan_id != plan.operational_plan_id:
@@ -278,26 +353,49 @@ def _set_relations(activity: Activity, regions, goals) -> None:
         activity.goals.set(goals)
 
 
-def activity_create(*, actor: User | None, focus_area: FocusArea, title: str,
-                    description: str = "", responsible_body: Body | None = None,
-                    responsible_group=None, regions: Iterable[Region] = (),
-                    goals: Iterable[PlanGoal] = ()) -> Activity:
+def activity_create(
+    *,
+    actor: User | None,
+    focus_area: FocusArea,
+    title: str,
+    description: str = "",
+    responsible_body: Body | None = None,
+    responsible_group=None,
+    regions: Iterable[Region] = (),
+    goals: Iterable[PlanGoal] = (),
+) -> Activity:
     with transaction.atomic(), history_context(actor):
         plan = _lock_editable(focus_area.activity_plan)
         regions, goals = list(regions), list(goals)
-        check_activity_relations(plan, focus_area=focus_area, responsible_body=responsible_body,
-                                 responsible_group=responsible_group, regions=regions, goals=goals)
-        activity = _save(Activity(
-            focus_area=focus_area, position=_next_position(focus_area.activities), title=title,
-            description=sanitise(description), responsible_body=responsible_body,
+        check_activity_relations(
+            plan,
+            focus_area=focus_area,
+            responsible_body=responsible_body,
             responsible_group=responsible_group,
-        ))
+            regions=regions,
+            goals=goals,
+        )
+        activity = _save(
+            Activity(
+                focus_area=focus_area,
+                position=_next_position(focus_area.activities),
+                title=title,
+                description=sanitise(description),
+                responsible_body=responsible_body,
+                responsible_group=responsible_group,
+            )
+        )
         _set_relations(activity, regions, goals)
         return activity
 
 
-def activity_update(*, actor: User | None, activity: Activity, fields: dict,
-                    expected_updated_at: datetime.datetime | None = None) -> Activity:
+def activity_update(
+    *,
+    actor: User | None,
+    activity: Activity,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Activity:
     """Change an activity; `fields` may hold `regions` and `goals` (replaced as given)."""
     fields = dict(fields)
     regions = fields.pop("regions", None)
@@ -308,8 +406,13 @@ def activity_update(*, actor: User | None, activity: Activity, fields: dict,
         moved = "focus_area" in fields and fields["focus_area"].pk != current.focus_area_id
         _apply(current, _clean_text(fields))
         check_activity_relations(
-            plan, focus_area=current.focus_area, responsible_body=current.responsible_body,
-            responsible_group=current.responsible_group, regions=regions or (), goals=goals or ())
+            plan,
+            focus_area=current.focus_area,
+            responsible_body=current.responsible_body,
+            responsible_group=current.responsible_group,
+            regions=regions or (),
+            goals=goals or (),
+        )
         if moved:
             current.position = _next_position(current.focus_area.activities)
         # Relations first: a change of regions or goals alone must still move updated_at,
@@ -343,9 +446,14 @@ TRANSITIONS = {
 
 
 def _illegal(plan, to_state) -> ValidationError:
-    return ValidationError(_("%(plan)s kan inte gå från %(from)s till %(to)s.") % {
-        "plan": plan.title, "from": plan.get_state_display().lower(),
-        "to": str(dict(PlanState.choices).get(to_state, to_state)).lower()})
+    return ValidationError(
+        _("%(plan)s kan inte gå från %(from)s till %(to)s.")
+        % {
+            "plan": plan.title,
+            "from": plan.get_state_display().lower(),
+            "to": str(dict(PlanState.choices).get(to_state, to_state)).lower(),
+        }
+    )
 
 
 def plan_transition(*, actor: User | None, plan, to_state: str):
@@ -358,8 +466,15 @@ def plan_transition(*, actor: User | None, plan, to_state: str):
         return _save(current)
 
 
-def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", text: str = "",
-                paragraph: int | None = None):
+def plan_decide(
+    *,
+    actor: User | None,
+    plan,
+    meeting: Meeting,
+    title: str = "",
+    text: str = "",
+    paragraph: int | None = None,
+):
     """Record the nämnd's decision (§) on a plan under beredning; the plan becomes beslutad.
 
     The decision points at the plan (Decision.subject) and the plan at the decision.
@@ -374,7 +489,9 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
         if meeting.body.healthcare_region_id != current.healthcare_region_id:
             raise ValidationError({"meeting": _("Sammanträdet hör till en annan sjukvårdsregion.")})
         decision = region_services.decision_create(
-            actor=actor, meeting=meeting, paragraph=paragraph,
+            actor=actor,
+            meeting=meeting,
+            paragraph=paragraph,
             title=title or current.title,
             text=text or _("Nämnden fastställer %(plan)s.") % {"plan": current.title},
             subject=current,
@@ -382,12 +499,15 @@ def plan_decide(*, actor: User | None, plan, meeting: Meeting, title: str = "", 
         current.decision = decision
         current.state = PlanState.DECIDED
         _save(current)
-        if type(plan).objects.filter(
-            pk=current.previous_version_id, state=PlanState.DECIDED
-        ).update(state=PlanState.ARCHIVED):
+        if (
+            type(plan)
+            .objects.filter(pk=current.previous_version_id, state=PlanState.DECIDED)
+            .update(state=PlanState.ARCHIVED)
+        ):
             plan_cache.changed()
-        document_jobs.document_request(actor=actor, subject=current, kind=plan_pdf_kind(current),
-                                   snapshot=True)
+        document_jobs.document_request(
+            actor=actor, subject=current, kind=plan_pdf_kind(current), snapshot=True
+        )
         return current
 
 
@@ -411,18 +531,22 @@ def plan_decisions_link(*, actor: User | None = None) -> int:
     linked = 0
     with transaction.atomic():
         for model in (OperationalPlan, ActivityPlan):
-            for plan in model.objects.filter(decision__isnull=False,
-                                             decision__subject_id__isnull=True
-                                             ).select_related("decision__meeting"):
-                region_services.decision_update(actor=actor, decision=plan.decision,
-                                                fields={"subject": plan})
+            for plan in model.objects.filter(
+                decision__isnull=False, decision__subject_id__isnull=True
+            ).select_related("decision__meeting"):
+                region_services.decision_update(
+                    actor=actor, decision=plan.decision, fields={"subject": plan}
+                )
                 linked += 1
     return linked
 
 
 def _copy_document(plan, **changes):
-    fields = {f.attname: getattr(plan, f.attname) for f in type(plan)._meta.concrete_fields
-              if f.attname not in {"id", "created_at", "updated_at"}}
+    fields = {
+        f.attname: getattr(plan, f.attname)
+        for f in type(plan)._meta.concrete_fields
+        if f.attname not in {"id", "created_at", "updated_at"}
+    }
     fields.update(state=PlanState.DRAFT, decision_id=None, **changes)
     return _save(type(plan)(**fields))
 
@@ -430,19 +554,27 @@ def _copy_document(plan, **changes):
 def _copy_activities(activities, focus_area_map: dict[int, FocusArea]) -> None:
     activities = list(activities)
     copies = Activity.objects.bulk_create(
-        Activity(focus_area=focus_area_map[a.focus_area_id], position=a.position, title=a.title,
-                 description=a.description, responsible_body_id=a.responsible_body_id,
-                 responsible_group_id=a.responsible_group_id, origin=a.origin)
+        Activity(
+            focus_area=focus_area_map[a.focus_area_id],
+            position=a.position,
+            title=a.title,
+            description=a.description,
+            responsible_body_id=a.responsible_body_id,
+            responsible_group_id=a.responsible_group_id,
+            origin=a.origin,
+        )
         for a in activities
     )
     pairs = list(zip(activities, copies, strict=True))
     ActivityRegion.objects.bulk_create(
         ActivityRegion(activity=copy, region_id=link.region_id)
-        for original, copy in pairs for link in original.region_links.all()
+        for original, copy in pairs
+        for link in original.region_links.all()
     )
     ActivityGoal.objects.bulk_create(
         ActivityGoal(activity=copy, goal_id=link.goal_id)
-        for original, copy in pairs for link in original.goal_links.all()
+        for original, copy in pairs
+        for link in original.goal_links.all()
     )
 
 
@@ -462,14 +594,21 @@ def plan_new_version(*, actor: User | None, plan):
         if isinstance(current, OperationalPlan):
             sections = list(current.sections.prefetch_related("goals"))
             new_sections = PlanSection.objects.bulk_create(
-                PlanSection(plan=copy, position=s.position, number=s.number, heading=s.heading,
-                            agreement_text=s.agreement_text, plan_text=s.plan_text,
-                            origin=s.origin)
+                PlanSection(
+                    plan=copy,
+                    position=s.position,
+                    number=s.number,
+                    heading=s.heading,
+                    agreement_text=s.agreement_text,
+                    plan_text=s.plan_text,
+                    origin=s.origin,
+                )
                 for s in sections
             )
             PlanGoal.objects.bulk_create(
                 PlanGoal(section=new, position=g.position, text=g.text, origin=g.origin)
-                for old, new in zip(sections, new_sections, strict=True) for g in old.goals.all()
+                for old, new in zip(sections, new_sections, strict=True)
+                for g in old.goals.all()
             )
         else:
             focus_areas = list(current.focus_areas.all())
@@ -478,14 +617,21 @@ def plan_new_version(*, actor: User | None, plan):
                 for f in focus_areas
             )
             area_map = {old.pk: new for old, new in zip(focus_areas, new_areas, strict=True)}
-            _copy_activities(_activities_with_links(
-                Activity.objects.filter(focus_area__activity_plan=current)), area_map)
+            _copy_activities(
+                _activities_with_links(Activity.objects.filter(focus_area__activity_plan=current)),
+                area_map,
+            )
         return copy
 
 
-def activity_plan_copy_to_year(*, actor: User | None, plan: ActivityPlan, year: int,
-                               activity_ids: Iterable[int],
-                               operational_plan: OperationalPlan | None = None) -> ActivityPlan:
+def activity_plan_copy_to_year(
+    *,
+    actor: User | None,
+    plan: ActivityPlan,
+    year: int,
+    activity_ids: Iterable[int],
+    operational_plan: OperationalPlan | None = None,
+) -> ActivityPlan:
     """Next year's aktivitetsplan from this one, in one step: its fokusområden and the
     activities chosen to carry over, as a new draft."""
     activity_ids = set(activity_ids)
@@ -494,13 +640,18 @@ def activity_plan_copy_to_year(*, actor: User | None, plan: ActivityPlan, year: 
         _check_year(operational_plan, year)
         chosen = Activity.objects.filter(focus_area__activity_plan=plan, pk__in=activity_ids)
         if len(activity_ids) != chosen.count():
-            raise ValidationError({"activities": _("Någon av de valda aktiviteterna hör inte "
-                                                   "till planen.")})
-        new_plan = _save(ActivityPlan(
-            healthcare_region_id=plan.healthcare_region_id, operational_plan=operational_plan,
-            year=year, title=_("Aktivitetsplan %(year)s") % {"year": year},
-            introduction=plan.introduction,
-        ))
+            raise ValidationError(
+                {"activities": _("Någon av de valda aktiviteterna hör inte till planen.")}
+            )
+        new_plan = _save(
+            ActivityPlan(
+                healthcare_region_id=plan.healthcare_region_id,
+                operational_plan=operational_plan,
+                year=year,
+                title=_("Aktivitetsplan %(year)s") % {"year": year},
+                introduction=plan.introduction,
+            )
+        )
         focus_areas = list(plan.focus_areas.all())
         new_areas = FocusArea.objects.bulk_create(
             FocusArea(activity_plan=new_plan, position=f.position, name=f.name, origin=f.origin)
@@ -524,11 +675,16 @@ def activities_import(*, actor: User | None, plan: ActivityPlan, rows) -> int:
             area = row.focus_area
             if area.pk not in next_position:
                 next_position[area.pk] = _next_position(area.activities)
-            activity = _save(Activity(
-                focus_area=area, position=next_position[area.pk], title=row.title,
-                description=sanitise(row.description), responsible_body=row.responsible_body,
-                responsible_group=row.responsible_group,
-            ))
+            activity = _save(
+                Activity(
+                    focus_area=area,
+                    position=next_position[area.pk],
+                    title=row.title,
+                    description=sanitise(row.description),
+                    responsible_body=row.responsible_body,
+                    responsible_group=row.responsible_group,
+                )
+            )
             next_position[area.pk] += 1
             if row.regions:
                 activity.regions.set(row.regions)

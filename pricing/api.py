@@ -26,14 +26,22 @@ def schema(request, hr):
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"errors": [{"row": None, "column": "", "value": "", "message": message}],
-                         **extra}, status=status)
+    return JsonResponse(
+        {"errors": [{"row": None, "column": "", "value": "", "message": message}], **extra},
+        status=status,
+    )
 
 
 def _errors(errors: list[imports.RowError]) -> JsonResponse:
-    return JsonResponse({"errors": [
-        {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
-        for e in errors]}, status=400)
+    return JsonResponse(
+        {
+            "errors": [
+                {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
+                for e in errors
+            ]
+        },
+        status=400,
+    )
 
 
 @csrf_exempt
@@ -52,7 +60,8 @@ def submit(request, hr, year, scb):
         return _error(403, "API-nyckeln gäller inte den här regionen.")
     try:
         price_list = PriceList.objects.select_related("healthcare_region").get(
-            healthcare_region__slug=hr, year=year)
+            healthcare_region__slug=hr, year=year
+        )
     except (PriceList.DoesNotExist, HealthcareRegion.DoesNotExist):
         return _error(404, "Det finns ingen prislista för året.")
     if not price_list.is_collecting:
@@ -69,22 +78,45 @@ def submit(request, hr, year, scb):
         return _error(400, "Begäran är inte giltig JSON.")
     except RecursionError:
         # The decoder recurses per level of nesting; prisrader are two levels deep.
-        return _error(400, "Begäran är för djupt nästlad: skicka {\"lines\": [ ... ]} med "
-                           "en prisrad per objekt.")
+        return _error(
+            400,
+            'Begäran är för djupt nästlad: skicka {"lines": [ ... ]} med en prisrad per objekt.',
+        )
     try:
         lines = imports.check_json_lines(payload, region)
     except imports.UploadRejected as rejected:
         return _errors(rejected.errors)
     if request.GET.get("dry_run") in ("1", "true"):
         diffs = selectors.submission_diffs(price_list, region, lines)
-        return JsonResponse({"lines": len(lines), "saved": False, "differences": [
-            {"against": d.label, "added": len(d.added), "removed": len(d.removed),
-             "changed": len(d.changed), "flagged": len(d.flagged)} for d in diffs if d]})
+        return JsonResponse(
+            {
+                "lines": len(lines),
+                "saved": False,
+                "differences": [
+                    {
+                        "against": d.label,
+                        "added": len(d.added),
+                        "removed": len(d.removed),
+                        "changed": len(d.changed),
+                        "flagged": len(d.flagged),
+                    }
+                    for d in diffs
+                    if d
+                ],
+            }
+        )
     try:
         submission = services.price_lines_submit(
-            actor=token.created_by, price_list=price_list, region=region, lines=lines,
-            source=PriceSubmission.Source.API, filename=f"api-{token.key_prefix}.json", data=body)
+            actor=token.created_by,
+            price_list=price_list,
+            region=region,
+            lines=lines,
+            source=PriceSubmission.Source.API,
+            filename=f"api-{token.key_prefix}.json",
+            data=body,
+        )
     except ValidationError as error:
         return _error(409, " ".join(error.messages))
-    return JsonResponse({"submission": submission.pk, "lines": submission.line_count,
-                         "saved": True}, status=201)
+    return JsonResponse(
+        {"submission": submission.pk, "lines": submission.line_count, "saved": True}, status=201
+    )

@@ -51,8 +51,16 @@ class Part:
 def _lines(price_list: PriceList):
     """Every line of the list as plain tuples, in print order, in one query."""
     rows = PriceItem.objects.filter(price_list=price_list).values_list(
-        "region_id", "hospital", "category", "clinic", "code", "description", "unit", "price",
-        "note")
+        "region_id",
+        "hospital",
+        "category",
+        "clinic",
+        "code",
+        "description",
+        "unit",
+        "price",
+        "note",
+    )
     return sorted(rows, key=lambda r: (r[1], CATEGORY_ORDER.get(r[2], 99), r[3], r[4], r[6]))
 
 
@@ -64,17 +72,25 @@ def parts_of(price_list: PriceList) -> list[Part]:
         by_hospital.setdefault((row[0], row[1]), []).append(row)
     parts, seen_regions = [], set()
     for (region_id, hospital), rows in sorted(
-            by_hospital.items(), key=lambda kv: (regions[kv[0][0]].scb_code, kv[0][1])):
+        by_hospital.items(), key=lambda kv: (regions[kv[0][0]].scb_code, kv[0][1])
+    ):
         region = regions[region_id]
         for start in range(0, len(rows), PART_LINES):
             groups: list[Group] = []
-            for row in rows[start:start + PART_LINES]:
+            for row in rows[start : start + PART_LINES]:
                 label = str(CATEGORY_LABEL.get(row[2], row[2]))
                 if not groups or groups[-1].label != label:
                     groups.append(Group(label))
-                groups[-1].lines.append({
-                    "clinic": row[3], "code": row[4], "description": row[5],
-                    "unit": UNIT_LABEL.get(row[6], row[6]), "price": number(row[7], 2), "note": row[8]})
+                groups[-1].lines.append(
+                    {
+                        "clinic": row[3],
+                        "code": row[4],
+                        "description": row[5],
+                        "unit": UNIT_LABEL.get(row[6], row[6]),
+                        "price": number(row[7], 2),
+                        "note": row[8],
+                    }
+                )
             parts.append(Part(region, hospital, region_id not in seen_regions, start > 0, groups))
             seen_regions.add(region_id)
     return parts
@@ -87,10 +103,13 @@ def _common(price_list: PriceList) -> dict:
 def part_sources(price_list: PriceList) -> list[PartSource]:
     price_list = PriceList.objects.select_related("healthcare_region").get(pk=price_list.pk)
     common = _common(price_list)
-    return [PartSource(
-        label=f"{part.region.name}, {part.hospital}",
-        html=render_to_string(PART_TEMPLATE, {**common, "part": part}),
-    ) for part in parts_of(price_list)]
+    return [
+        PartSource(
+            label=f"{part.region.name}, {part.hospital}",
+            html=render_to_string(PART_TEMPLATE, {**common, "part": part}),
+        )
+        for part in parts_of(price_list)
+    ]
 
 
 def report_date(price_list: PriceList) -> datetime.date:
@@ -102,20 +121,30 @@ def report_date(price_list: PriceList) -> datetime.date:
 
 def front_html(price_list: PriceList, toc: list[TocEntry], total_pages: int) -> str:
     price_list = PriceList.objects.select_related(
-        "healthcare_region", "decision__meeting__body").get(pk=price_list.pk)
-    per_region = dict(PriceItem.objects.filter(price_list=price_list).order_by()
-                      .values_list("region_id").annotate(n=Count("id")))
-    counts = [(region, per_region[region.pk])
-              for region in selectors._regions(price_list.healthcare_region)
-              if region.pk in per_region]
-    return render_to_string(FRONT_TEMPLATE, {
-        **_common(price_list),
-        "toc": [entry for entry in toc if entry.level <= 3],
-        "total_pages": total_pages,
-        "date": report_date(price_list),
-        "counts": counts,
-        "total_lines": sum(count for _region, count in counts),
-    })
+        "healthcare_region", "decision__meeting__body"
+    ).get(pk=price_list.pk)
+    per_region = dict(
+        PriceItem.objects.filter(price_list=price_list)
+        .order_by()
+        .values_list("region_id")
+        .annotate(n=Count("id"))
+    )
+    counts = [
+        (region, per_region[region.pk])
+        for region in selectors._regions(price_list.healthcare_region)
+        if region.pk in per_region
+    ]
+    return render_to_string(
+        FRONT_TEMPLATE,
+        {
+            **_common(price_list),
+            "toc": [entry for entry in toc if entry.level <= 3],
+            "total_pages": total_pages,
+            "date": report_date(price_list),
+            "counts": counts,
+            "total_lines": sum(count for _region, count in counts),
+        },
+    )
 
 
 def page_numbers_html(total_pages: int) -> str:
@@ -157,7 +186,13 @@ def register() -> None:
     from documents.registry import register_parted_renderer, register_renderer
 
     register_parted_renderer(
-        PDF_KIND, parts=part_sources, front=front_html, page_numbers=page_numbers_html,
-        filename=filename, access=access, label="PDF")
+        PDF_KIND,
+        parts=part_sources,
+        front=front_html,
+        page_numbers=page_numbers_html,
+        filename=filename,
+        access=access,
+        label="PDF",
+    )
     register_renderer(XLSX_KIND, render_xlsx, access=access, label="Excel")
     register_renderer(CSV_KIND, render_csv, access=access, label="CSV")

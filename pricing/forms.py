@@ -12,8 +12,10 @@ from regions.models import Decision
 class PriceUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fil med prisrader"),
-        help_text=_("CSV (semikolon- eller kommaseparerad) eller Excel (.xlsx), högst 10 MB, med "
-                    "rubrikraden i mallen. Pris i kronor, t.ex. 74 750 eller 1 234,50."),
+        help_text=_(
+            "CSV (semikolon- eller kommaseparerad) eller Excel (.xlsx), högst 10 MB, med "
+            "rubrikraden i mallen. Pris i kronor, t.ex. 74 750 eller 1 234,50."
+        ),
         error_messages={"required": _("Välj filen som ska laddas upp.")},
     )
 
@@ -25,30 +27,39 @@ class PriceListCreateForm(forms.Form):
 
 class TransitionForm(forms.Form):
     state = forms.ChoiceField(label=_("Ny status"), choices=PriceList.State.choices)
-    decision = forms.ModelChoiceField(label=_("Beslut"), queryset=Decision.objects.none(),
-                                      required=False)
-    deadline = forms.DateField(label=_("Ny sista dag för inlämning"), required=False,
-                               widget=DateInput())
+    decision = forms.ModelChoiceField(
+        label=_("Beslut"), queryset=Decision.objects.none(), required=False
+    )
+    deadline = forms.DateField(
+        label=_("Ny sista dag för inlämning"), required=False, widget=DateInput()
+    )
 
     def __init__(self, *args, healthcare_region=None, **kwargs):
         super().__init__(*args, **kwargs)
         if healthcare_region is not None:
-            self.fields["decision"].queryset = Decision.objects.filter(
-                meeting__body__healthcare_region=healthcare_region
-            ).select_related("meeting").order_by("-meeting__date", "-paragraph")
+            self.fields["decision"].queryset = (
+                Decision.objects.filter(meeting__body__healthcare_region=healthcare_region)
+                .select_related("meeting")
+                .order_by("-meeting__date", "-paragraph")
+            )
 
 
 class UprateForm(forms.Form):
     percent = forms.DecimalField(
-        label=_("Uppräkning i procent"), max_digits=6, decimal_places=2,
-        min_value=Decimal("-50"), max_value=Decimal("50"),
+        label=_("Uppräkning i procent"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("-50"),
+        max_value=Decimal("50"),
         help_text=_("Till exempel SKR:s prognos för LPIK. Decimaler med komma."),
         localize=True,
     )
-    rounding = forms.ChoiceField(label=_("Avrundning"), choices=Rounding.CHOICES,
-                                 initial=Rounding.WHOLE_KRONOR)
-    deadline = forms.DateField(label=_("Sista dag för regionernas rättelser"), required=False,
-                               widget=DateInput())
+    rounding = forms.ChoiceField(
+        label=_("Avrundning"), choices=Rounding.CHOICES, initial=Rounding.WHOLE_KRONOR
+    )
+    deadline = forms.DateField(
+        label=_("Sista dag för regionernas rättelser"), required=False, widget=DateInput()
+    )
 
 
 class ApiTokenForm(forms.Form):
@@ -59,10 +70,18 @@ class ApiTokenForm(forms.Form):
         (365, _("1 år")),
     ]
 
-    name = forms.CharField(label=_("Namn på nyckeln"), max_length=100,
-                           help_text=_("Till exempel systemet som ska använda den."))
+    name = forms.CharField(
+        label=_("Namn på nyckeln"),
+        max_length=100,
+        help_text=_("Till exempel systemet som ska använda den."),
+    )
     valid_days = forms.TypedChoiceField(
-        label=_("Giltig i"), choices=VALID_DAYS_CHOICES, coerce=int,
+        label=_("Giltig i"),
+        choices=VALID_DAYS_CHOICES,
+        coerce=int,
         initial=ApiToken.DEFAULT_VALID_DAYS,
-        help_text=_("Nyckeln slutar fungera när tiden har gått ut, eller tidigare om ingen i "
-                    "regionen längre har rollen priskontakt."))
+        help_text=_(
+            "Nyckeln slutar fungera när tiden har gått ut, eller tidigare om ingen i "
+            "regionen längre har rollen priskontakt."
+        ),
+    )

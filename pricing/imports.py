@@ -45,14 +45,18 @@ MAX_ERRORS = 500  # enough to fix a file; a wholly wrong file should not make a 
 COLUMNS = {
     "region": (_("Region"), ("region", "länskod", "lanskod", "säljande region")),
     "hospital": (_("Sjukhus"), ("sjukhus", "sjukhusnamn")),
-    "clinic": (_("Klinik/verksamhet"), ("klinik/verksamhet", "klinik", "verksamhet",
-                                         "klinik eller verksamhet")),
+    "clinic": (
+        _("Klinik/verksamhet"),
+        ("klinik/verksamhet", "klinik", "verksamhet", "klinik eller verksamhet"),
+    ),
     "category": (_("Kategori"), ("kategori", "priskategori", "typ")),
     "code": (_("Kod"), ("kod", "kvå", "kva", "drg", "kod (kvå/drg)", "analyskod")),
     "description": (_("Benämning"), ("benämning", "beskrivning", "text", "namn")),
     "unit": (_("Enhet"), ("enhet", "per")),
-    "price": (_("Pris (kr)"), ("pris (kr)", "pris", "pris kr", "pris (sek)", "pris sek",
-                               "belopp", "belopp (kr)")),
+    "price": (
+        _("Pris (kr)"),
+        ("pris (kr)", "pris", "pris kr", "pris (sek)", "pris sek", "belopp", "belopp (kr)"),
+    ),
     "note": (_("Anmärkning"), ("anmärkning", "kommentar", "not", "notering")),
 }
 FIELDS = tuple(COLUMNS)
@@ -69,25 +73,54 @@ def _lookup(choices, extra: dict[str, str]) -> dict[str, str]:
     return table
 
 
-CATEGORY_NAMES = _lookup(Category, {
-    "drg": Category.DRG_POINT, "drg-poäng": Category.DRG_POINT, "poängpris": Category.DRG_POINT,
-    "vårddygn": Category.BED_DAY, "vårddag": Category.BED_DAY, "vardygn": Category.BED_DAY,
-    "läkarbesök": Category.DOCTOR_VISIT, "besök": Category.DOCTOR_VISIT,
-    "sjukvårdande behandling": Category.TREATMENT, "behandling": Category.TREATMENT,
-    "åtgärd": Category.PROCEDURE, "kvå": Category.PROCEDURE, "åtgärd (kvå)": Category.PROCEDURE,
-    "analys": Category.ANALYSIS, "labanalys": Category.ANALYSIS,
-    "tillägg": Category.SUPPLEMENT, "tillagg": Category.SUPPLEMENT,
-})
-UNIT_NAMES = _lookup(Unit, {
-    "poäng": Unit.POINT, "drg-poäng": Unit.POINT, "per poäng": Unit.POINT,
-    "dygn": Unit.DAY, "vårddygn": Unit.DAY, "per dygn": Unit.DAY,
-    "besök": Unit.VISIT, "per besök": Unit.VISIT,
-    "behandling": Unit.TREATMENT, "per behandling": Unit.TREATMENT,
-    "åtgärd": Unit.PROCEDURE, "per åtgärd": Unit.PROCEDURE,
-    "analys": Unit.ANALYSIS, "per analys": Unit.ANALYSIS,
-    "st": Unit.PIECE, "st.": Unit.PIECE, "styck": Unit.PIECE, "per styck": Unit.PIECE,
-    "tim": Unit.HOUR, "timme": Unit.HOUR, "per timme": Unit.HOUR,
-})
+CATEGORY_NAMES = _lookup(
+    Category,
+    {
+        "drg": Category.DRG_POINT,
+        "drg-poäng": Category.DRG_POINT,
+        "poängpris": Category.DRG_POINT,
+        "vårddygn": Category.BED_DAY,
+        "vårddag": Category.BED_DAY,
+        "vardygn": Category.BED_DAY,
+        "läkarbesök": Category.DOCTOR_VISIT,
+        "besök": Category.DOCTOR_VISIT,
+        "sjukvårdande behandling": Category.TREATMENT,
+        "behandling": Category.TREATMENT,
+        "åtgärd": Category.PROCEDURE,
+        "kvå": Category.PROCEDURE,
+        "åtgärd (kvå)": Category.PROCEDURE,
+        "analys": Category.ANALYSIS,
+        "labanalys": Category.ANALYSIS,
+        "tillägg": Category.SUPPLEMENT,
+        "tillagg": Category.SUPPLEMENT,
+    },
+)
+UNIT_NAMES = _lookup(
+    Unit,
+    {
+        "poäng": Unit.POINT,
+        "drg-poäng": Unit.POINT,
+        "per poäng": Unit.POINT,
+        "dygn": Unit.DAY,
+        "vårddygn": Unit.DAY,
+        "per dygn": Unit.DAY,
+        "besök": Unit.VISIT,
+        "per besök": Unit.VISIT,
+        "behandling": Unit.TREATMENT,
+        "per behandling": Unit.TREATMENT,
+        "åtgärd": Unit.PROCEDURE,
+        "per åtgärd": Unit.PROCEDURE,
+        "analys": Unit.ANALYSIS,
+        "per analys": Unit.ANALYSIS,
+        "st": Unit.PIECE,
+        "st.": Unit.PIECE,
+        "styck": Unit.PIECE,
+        "per styck": Unit.PIECE,
+        "tim": Unit.HOUR,
+        "timme": Unit.HOUR,
+        "per timme": Unit.HOUR,
+    },
+)
 CATEGORY_LABELS = [str(label) for _v, label in Category.choices]
 UNIT_LABELS = [str(label) for _v, label in Unit.choices]
 
@@ -102,8 +135,14 @@ def _reject(message: str, value: str = "") -> UploadRejected:
 # Each limit is past what a real price file reaches and bounds the time and memory of a
 # hostile one. A 200 000-line list as openpyxl writes it (inline strings) unpacks to
 # 103 MB with 10 million XML tags in its sheet; Excel's own, with shared strings, less.
-LIMITS = Limits(max_bytes=MAX_BYTES, max_rows=MAX_ROWS, max_unpacked_bytes=200 * 1024 * 1024,
-                max_xml_tags=14_000_000, max_columns=100, formulas_as_text=True)
+LIMITS = Limits(
+    max_bytes=MAX_BYTES,
+    max_rows=MAX_ROWS,
+    max_unpacked_bytes=200 * 1024 * 1024,
+    max_xml_tags=14_000_000,
+    max_columns=100,
+    formulas_as_text=True,
+)
 _ALIASES = frozenset(alias for _label, aliases in COLUMNS.values() for alias in aliases)
 
 
@@ -118,8 +157,9 @@ def read_table(filename: str, data: bytes) -> Table:
     the header is the first row naming three known columns among the first 20 rows (of
     the first sheet that has one).
     """
-    return tabular.read_table(filename, data, limits=LIMITS, header_score=_header_score,
-                              min_score=3)
+    return tabular.read_table(
+        filename, data, limits=LIMITS, header_score=_header_score, min_score=3
+    )
 
 
 # Checking rows --------------------------------------------------------------------
@@ -129,8 +169,7 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
 _CEILING_DIGITS = len(str(int(PRICE_CEILING)))
 # A whole column of prices as plain as "74750", "74 750,5" or "2 850,00 kr" (once spaces are
 # gone and in lower case): the common file, normalised in a few passes over one string.
-_PLAIN_PRICES = re.compile(
-    rf"(?:[0-9]{{1,{_CEILING_DIGITS - 1}}}(?:,[0-9]{{1,2}})?(?:kr|sek)?\n)*")
+_PLAIN_PRICES = re.compile(rf"(?:[0-9]{{1,{_CEILING_DIGITS - 1}}}(?:,[0-9]{{1,2}})?(?:kr|sek)?\n)*")
 _WHOLE_KRONOR = re.compile(r"^([0-9]+)$", re.MULTILINE)
 _ONE_DECIMAL = re.compile(r"(\.[0-9])$", re.MULTILINE)
 
@@ -202,13 +241,18 @@ def _prices(column: list[str]) -> tuple[list[str | None], list[tuple[int, str]]]
     for index, text in enumerate(column):
         price = parse_price(text) if text else None
         if text and price is None:
-            bad.append((index, _("Priset ska vara ett belopp i kronor, t.ex. 74 750 eller "
-                                 "1 234,50.")))
+            bad.append(
+                (index, _("Priset ska vara ett belopp i kronor, t.ex. 74 750 eller 1 234,50."))
+            )
         elif price is not None and price[:1] == "-":
             bad.append((index, _("Priset får inte vara negativt.")))
         elif price is not None and Decimal(price) >= PRICE_CEILING:
-            bad.append((index, _("Priset är orimligt högt (över 10 000 000 kr). Kontrollera "
-                                 "decimaltecknet.")))
+            bad.append(
+                (
+                    index,
+                    _("Priset är orimligt högt (över 10 000 000 kr). Kontrollera decimaltecknet."),
+                )
+            )
         prices.append(price)
     return prices, bad
 
@@ -222,14 +266,24 @@ def _header_positions(header: list[str], number: int) -> tuple[dict[str, int], l
         if found:
             positions[key] = found[0]
         elif key in REQUIRED:
-            errors.append(RowError(number, str(label), "",
-                                   _("Kolumnen ”%(col)s” saknas i rubrikraden.") % {"col": label}))
+            errors.append(
+                RowError(
+                    number,
+                    str(label),
+                    "",
+                    _("Kolumnen ”%(col)s” saknas i rubrikraden.") % {"col": label},
+                )
+            )
     return positions, errors
 
 
 def region_matcher(region: Region):
-    names = {region.scb_code, region.name.lower(), region.short_name.lower(),
-             region.scb_code.lstrip("0")}
+    names = {
+        region.scb_code,
+        region.name.lower(),
+        region.short_name.lower(),
+        region.scb_code.lstrip("0"),
+    }
     return lambda text: text.lower() in names
 
 
@@ -253,12 +307,20 @@ def check_lines(table: Table, region: Region) -> list[PriceLine]:
     positions, errors = _header_positions(rows[header], header + 1)
     if errors:
         if not table.found_header:
-            errors.append(RowError(header + 1, "", "", _(
-                "Ingen rubrikrad hittades. Rubrikraden ska stå bland de första %(n)s raderna "
-                "(i något av bladen), med kolumnerna %(names)s.") % {
-                    "n": HEADER_SEARCH_ROWS, "names": ", ".join(TEMPLATE_COLUMNS)}))
+            errors.append(
+                RowError(
+                    header + 1,
+                    "",
+                    "",
+                    _(
+                        "Ingen rubrikrad hittades. Rubrikraden ska stå bland de första %(n)s raderna "
+                        "(i något av bladen), med kolumnerna %(names)s."
+                    )
+                    % {"n": HEADER_SEARCH_ROWS, "names": ", ".join(TEMPLATE_COLUMNS)},
+                )
+            )
         raise UploadRejected(errors)
-    body, numbers = _non_blank(rows[header + 1:], header + 2)
+    body, numbers = _non_blank(rows[header + 1 :], header + 2)
     is_xlsx = table.kind == "xlsx"
     if not body:
         raise _reject(_("Filen har en rubrikrad men inga prisrader."))
@@ -272,16 +334,27 @@ def check_lines(table: Table, region: Region) -> list[PriceLine]:
     return _check_columns(columns, numbers, region, is_xlsx=is_xlsx)
 
 
-def check_records(records: list[dict], region: Region, *, first_row: int = 2,
-                  is_xlsx: bool = False, json_names: bool = False) -> list[PriceLine]:
+def check_records(
+    records: list[dict],
+    region: Region,
+    *,
+    first_row: int = 2,
+    is_xlsx: bool = False,
+    json_names: bool = False,
+) -> list[PriceLine]:
     """Validate rows given as dicts (field → text); return lines or raise every error.
 
     `first_row` is the number the first record is reported as (2 under a header row;
     the API reports the index in its array, and names columns by their JSON keys).
     """
     columns = {key: [record.get(key, "") for record in records] for key in FIELDS}
-    return _check_columns(columns, range(first_row, first_row + len(records)), region,
-                          is_xlsx=is_xlsx, json_names=json_names)
+    return _check_columns(
+        columns,
+        range(first_row, first_row + len(records)),
+        region,
+        is_xlsx=is_xlsx,
+        json_names=json_names,
+    )
 
 
 # The checks run a column at a time: most of them then cost one pass in C (a set of the
@@ -293,8 +366,14 @@ _FORMULA, _MISSING, _LONG, _CATEGORY, _UNIT, _PRICE, _REGION, _DUPLICATE = range
 _FIELD_ORDER = {key: i for i, key in enumerate(FIELDS)}
 
 
-def _check_columns(columns: dict[str, Sequence[str]], numbers: Sequence[int], region: Region, *,
-                   is_xlsx: bool = False, json_names: bool = False) -> list[PriceLine]:
+def _check_columns(
+    columns: dict[str, Sequence[str]],
+    numbers: Sequence[int],
+    region: Region,
+    *,
+    is_xlsx: bool = False,
+    json_names: bool = False,
+) -> list[PriceLine]:
     count = len(numbers)
     found: list[tuple[int, int, int, RowError]] = []
     labels = {key: key if json_names else str(label) for key, (label, _a) in COLUMNS.items()}
@@ -306,8 +385,14 @@ def _check_columns(columns: dict[str, Sequence[str]], numbers: Sequence[int], re
         for index in islice(indexes, MAX_ERRORS):
             number = numbers[index]
             text = message if isinstance(message, str) else message(index)
-            found.append((number, check, _FIELD_ORDER[key],
-                          RowError(number, labels[key], value_of(index), text)))
+            found.append(
+                (
+                    number,
+                    check,
+                    _FIELD_ORDER[key],
+                    RowError(number, labels[key], value_of(index), text),
+                )
+            )
 
     values: dict[str, list[str]] = {}
     formulas: dict[str, set[int]] = {}
@@ -333,50 +418,97 @@ def _check_columns(columns: dict[str, Sequence[str]], numbers: Sequence[int], re
     for key in REQUIRED:
         column, skip = values[key], formulas.get(key, ())
         if "" in column:
-            report(_MISSING, key, (i for i, v in enumerate(column) if not v and i not in skip),
-                   lambda _i: "", msg_required)
+            report(
+                _MISSING,
+                key,
+                (i for i, v in enumerate(column) if not v and i not in skip),
+                lambda _i: "",
+                msg_required,
+            )
     msg_long = _("Texten är för lång (högst %(n)s tecken).")
     for key, limit in MAX_LENGTHS.items():
         column = values[key]
         if max(map(len, column)) > limit:
-            report(_LONG, key, (i for i, v in enumerate(column) if len(v) > limit),
-                   lambda i, c=column: c[i][:60] + "…", msg_long % {"n": limit})
+            report(
+                _LONG,
+                key,
+                (i for i, v in enumerate(column) if len(v) > limit),
+                lambda i, c=column: c[i][:60] + "…",
+                msg_long % {"n": limit},
+            )
 
-    category = _choices(values["category"], CATEGORY_NAMES, lambda indexes: report(
-        _CATEGORY, "category", indexes, values["category"].__getitem__,
-        _("Okänd kategori. Använd en av: %(names)s.") % {"names": ", ".join(CATEGORY_LABELS)}))
-    unit = _choices(values["unit"], UNIT_NAMES, lambda indexes: report(
-        _UNIT, "unit", indexes, values["unit"].__getitem__,
-        _("Okänd enhet. Använd en av: %(names)s.") % {"names": ", ".join(UNIT_LABELS)}))
+    category = _choices(
+        values["category"],
+        CATEGORY_NAMES,
+        lambda indexes: report(
+            _CATEGORY,
+            "category",
+            indexes,
+            values["category"].__getitem__,
+            _("Okänd kategori. Använd en av: %(names)s.") % {"names": ", ".join(CATEGORY_LABELS)},
+        ),
+    )
+    unit = _choices(
+        values["unit"],
+        UNIT_NAMES,
+        lambda indexes: report(
+            _UNIT,
+            "unit",
+            indexes,
+            values["unit"].__getitem__,
+            _("Okänd enhet. Använd en av: %(names)s.") % {"names": ", ".join(UNIT_LABELS)},
+        ),
+    )
 
     price, bad_prices = _prices(values["price"])
     if bad_prices:
-        report(_PRICE, "price", (i for i, _m in bad_prices), values["price"].__getitem__,
-               dict(bad_prices).__getitem__)
+        report(
+            _PRICE,
+            "price",
+            (i for i, _m in bad_prices),
+            values["price"].__getitem__,
+            dict(bad_prices).__getitem__,
+        )
 
     regions = values["region"]
     is_own_region = region_matcher(region)
     others = {text for text in set(regions) if text and not is_own_region(text)}
     if others:
         msg_region = _("Raden gäller en annan region än %(region)s, som du lämnar in för.") % {
-            "region": region.name}
-        report(_REGION, "region", (i for i, v in enumerate(regions) if v in others),
-               regions.__getitem__, msg_region)
+            "region": region.name
+        }
+        report(
+            _REGION,
+            "region",
+            (i for i, v in enumerate(regions) if v in others),
+            regions.__getitem__,
+            msg_region,
+        )
 
     hospital, code = values["hospital"], values["code"]
     keys = list(zip(hospital, code, unit, strict=True))
     if len(set(keys)) < count:
         duplicates = _duplicates(keys)
         msg_duplicate = _("Samma sjukhus, kod och enhet finns redan på rad %(row)s.")
-        report(_DUPLICATE, "code", iter(duplicates), code.__getitem__,
-               lambda i: msg_duplicate % {"row": numbers[duplicates[i]]})
+        report(
+            _DUPLICATE,
+            "code",
+            iter(duplicates),
+            code.__getitem__,
+            lambda i: msg_duplicate % {"row": numbers[duplicates[i]]},
+        )
 
     if found:
         raise UploadRejected(_in_row_order(found))
     # tuple.__new__ builds each PriceLine in C; PriceLine(...) would run Python per line.
     checked = {**values, "category": category, "unit": unit, "price": price}
-    return list(map(tuple.__new__, repeat(PriceLine), zip(
-        *(checked[field] for field in PriceLine._fields), strict=True)))
+    return list(
+        map(
+            tuple.__new__,
+            repeat(PriceLine),
+            zip(*(checked[field] for field in PriceLine._fields), strict=True),
+        )
+    )
 
 
 def _choices(column: list[str], names: dict[str, str], report) -> list[str | None]:
@@ -406,11 +538,13 @@ def _in_row_order(found: list[tuple[int, int, int, RowError]]) -> list[RowError]
     errors = [error for *_key, error in found]
     if len(errors) >= MAX_ERRORS:
         last_row = errors[MAX_ERRORS - 1].row
-        cut = next((i for i in range(MAX_ERRORS, len(errors)) if errors[i].row != last_row),
-                   len(errors))
+        cut = next(
+            (i for i in range(MAX_ERRORS, len(errors)) if errors[i].row != last_row), len(errors)
+        )
         errors = errors[:cut]
-        errors.append(RowError(None, "", "", _("Fler än %(n)s fel; rätta dessa först.")
-                               % {"n": MAX_ERRORS}))
+        errors.append(
+            RowError(None, "", "", _("Fler än %(n)s fel; rätta dessa först.") % {"n": MAX_ERRORS})
+        )
     return errors
 
 
@@ -458,12 +592,19 @@ def check_json_lines(payload, region: Region) -> list[PriceLine]:
             value = line.get(key, "")
             if isinstance(value, bool) or not isinstance(value, str | int | float | type(None)):
                 raise UploadRejected([RowError(index, key, "", _("Fel datatyp."))])
-            text = "" if value is None else (
-                value if isinstance(value, str) else cell_text(value))
+            text = "" if value is None else (value if isinstance(value, str) else cell_text(value))
             if "\x00" in text:
                 # PostgreSQL cannot store a NUL in text; the JSON escape \u0000 makes one.
-                raise UploadRejected([RowError(index, key, text.replace("\x00", "␀")[:60], _(
-                    "Texten innehåller ett NUL-tecken (\\u0000), som inte kan sparas."))])
+                raise UploadRejected(
+                    [
+                        RowError(
+                            index,
+                            key,
+                            text.replace("\x00", "␀")[:60],
+                            _("Texten innehåller ett NUL-tecken (\\u0000), som inte kan sparas."),
+                        )
+                    ]
+                )
             record[key] = text
         records.append(record)
     return check_records(records, region, first_row=1, json_names=True)

@@ -43,16 +43,20 @@ _OWNERS = ("price_list", "region")  # what a submission's lines all share
 ITEM_FIELDS = tuple(PriceItem._meta.concrete_fields)
 LINE_FIELDS = tuple(f for f in ITEM_FIELDS if not f.primary_key and f.name not in _OWNERS)
 if tuple(f.name for f in LINE_FIELDS) != PriceLine._fields:
-    raise ImportError(f"PriceLine {PriceLine._fields} does not match PriceItem's fields "
-                      f"{tuple(f.name for f in LINE_FIELDS)}")
+    raise ImportError(
+        f"PriceLine {PriceLine._fields} does not match PriceItem's fields "
+        f"{tuple(f.name for f in LINE_FIELDS)}"
+    )
 
 # The longest text of each free-text field; a field with choices is checked against them.
-MAX_LENGTHS = {f.name: f.max_length for f in LINE_FIELDS
-               if isinstance(f, models.CharField) and not f.choices}
+MAX_LENGTHS = {
+    f.name: f.max_length for f in LINE_FIELDS if isinstance(f, models.CharField) and not f.choices
+}
 
 _UNIQUE_LINE = next(c for c in PriceItem._meta.constraints if c.name == "priceitem_unique_line")
-KEY_COLUMNS = tuple(PriceItem._meta.get_field(name).column for name in _UNIQUE_LINE.fields
-                    if name not in _OWNERS)
+KEY_COLUMNS = tuple(
+    PriceItem._meta.get_field(name).column for name in _UNIQUE_LINE.fields if name not in _OWNERS
+)
 LINE_COLUMNS = tuple(f.column for f in LINE_FIELDS)
 VALUE_COLUMNS = tuple(c for c in LINE_COLUMNS if c not in KEY_COLUMNS)
 ITEM_COLUMNS = tuple(f.column for f in ITEM_FIELDS)
@@ -77,18 +81,22 @@ def _with_history(statement: str, label: str) -> str:
     """`statement` (… RETURNING the row) with its rows written to the history table."""
     columns = ", ".join(ITEM_COLUMNS)
     returning = ", ".join(f"t.{c}" for c in ITEM_COLUMNS)
-    return (f"WITH rows AS ({statement} RETURNING {returning})"
-            f" INSERT INTO {_history_table()} ({columns}, pgh_context_id, pgh_created_at,"
-            f" pgh_label, pgh_obj_id)"
-            f" SELECT {columns}, %s, NOW(), '{label}', id FROM rows")
+    return (
+        f"WITH rows AS ({statement} RETURNING {returning})"
+        f" INSERT INTO {_history_table()} ({columns}, pgh_context_id, pgh_created_at,"
+        f" pgh_label, pgh_obj_id)"
+        f" SELECT {columns}, %s, NOW(), '{label}', id FROM rows"
+    )
 
 
 def copy_text(lines: list[PriceLine]) -> str | None:
     """The lines as the body of a COPY in text format, or None if a value needs escaping."""
     text = "\n".join(map("\t".join, lines))
-    clean = (text.count("\t") == (len(LINE_COLUMNS) - 1) * len(lines)
-             and text.count("\n") == len(lines) - 1
-             and not any(special in text for special in _COPY_SPECIALS))
+    clean = (
+        text.count("\t") == (len(LINE_COLUMNS) - 1) * len(lines)
+        and text.count("\n") == len(lines) - 1
+        and not any(special in text for special in _COPY_SPECIALS)
+    )
     return text + "\n" if clean else None
 
 
@@ -143,29 +151,50 @@ def replace_lines(price_list_id: int, region_id: int, lines: list[PriceLine] | s
         context = cursor.execute("SELECT _pgh_attach_context()").fetchone()[0]
         scope = (price_list_id, region_id)
         existing = cursor.execute(
-            f"SELECT EXISTS (SELECT 1 FROM {_TABLE} t WHERE {in_scope})", scope).fetchone()[0]
+            f"SELECT EXISTS (SELECT 1 FROM {_TABLE} t WHERE {in_scope})", scope
+        ).fetchone()[0]
         with _history_by_statement(cursor):
             if existing:
                 # The planner's row estimates of a table just written are stale; an index
                 # on the staging table keeps the joins linear whichever plan it picks.
-                cursor.execute(f"CREATE INDEX IF NOT EXISTS {_STAGE}_key"
-                               f" ON {_STAGE} ({', '.join(KEY_COLUMNS)})")
+                cursor.execute(
+                    f"CREATE INDEX IF NOT EXISTS {_STAGE}_key"
+                    f" ON {_STAGE} ({', '.join(KEY_COLUMNS)})"
+                )
                 cursor.execute(f"ANALYZE {_STAGE}")
-                cursor.execute(_with_history(
-                    f"UPDATE {_TABLE} t SET {', '.join(f'{c} = s.{c}' for c in VALUE_COLUMNS)}"
-                    f" FROM {_STAGE} s WHERE {in_scope} AND {_same_key('t', 's')}"
-                    f" AND ({', '.join(f't.{c}' for c in VALUE_COLUMNS)})"
-                    f" IS DISTINCT FROM ({', '.join(f's.{c}' for c in VALUE_COLUMNS)})",
-                    "update"), (*scope, context))
-                cursor.execute(_with_history(
-                    f"DELETE FROM {_TABLE} t WHERE {in_scope}"
-                    f" AND NOT EXISTS (SELECT 1 FROM {_STAGE} s WHERE {_same_key('t', 's')})",
-                    "delete"), (*scope, context))
-            new_only = (f" WHERE NOT EXISTS (SELECT 1 FROM {_TABLE} p"
-                        f" WHERE p.price_list_id = %s AND p.region_id = %s"
-                        f" AND {_same_key('p', 's')})") if existing else ""
-            cursor.execute(_with_history(
-                f"INSERT INTO {_TABLE} AS t (price_list_id, region_id, {columns})"
-                f" SELECT %s, %s, {columns} FROM {_STAGE} s{new_only}", "insert"),
-                (*scope, *(scope if existing else ()), context))
+                cursor.execute(
+                    _with_history(
+                        f"UPDATE {_TABLE} t SET {', '.join(f'{c} = s.{c}' for c in VALUE_COLUMNS)}"
+                        f" FROM {_STAGE} s WHERE {in_scope} AND {_same_key('t', 's')}"
+                        f" AND ({', '.join(f't.{c}' for c in VALUE_COLUMNS)})"
+                        f" IS DISTINCT FROM ({', '.join(f's.{c}' for c in VALUE_COLUMNS)})",
+                        "update",
+                    ),
+                    (*scope, context),
+                )
+                cursor.execute(
+                    _with_history(
+                        f"DELETE FROM {_TABLE} t WHERE {in_scope}"
+                        f" AND NOT EXISTS (SELECT 1 FROM {_STAGE} s WHERE {_same_key('t', 's')})",
+                        "delete",
+                    ),
+                    (*scope, context),
+                )
+            new_only = (
+                (
+                    f" WHERE NOT EXISTS (SELECT 1 FROM {_TABLE} p"
+                    f" WHERE p.price_list_id = %s AND p.region_id = %s"
+                    f" AND {_same_key('p', 's')})"
+                )
+                if existing
+                else ""
+            )
+            cursor.execute(
+                _with_history(
+                    f"INSERT INTO {_TABLE} AS t (price_list_id, region_id, {columns})"
+                    f" SELECT %s, %s, {columns} FROM {_STAGE} s{new_only}",
+                    "insert",
+                ),
+                (*scope, *(scope if existing else ()), context),
+            )
         cursor.execute(f"TRUNCATE {_STAGE}")

@@ -76,23 +76,35 @@ _CHECK_PARENT = """
 def _lines_check_their_parents(name: str, operation) -> pgtrigger.Trigger:
     parents = (("price_list_id", PriceList._meta.db_table), ("region_id", Region._meta.db_table))
     return pgtrigger.Trigger(
-        name=name, level=pgtrigger.Statement, when=pgtrigger.After, operation=operation,
-        referencing=pgtrigger.Referencing(new="new_rows"), declare=[("missing", "bigint")],
-        func="".join(_CHECK_PARENT.format(column=column, table=table, item=_ITEM_TABLE)
-                     for column, table in parents) + "\n    RETURN NULL;")
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=pgtrigger.Referencing(new="new_rows"),
+        declare=[("missing", "bigint")],
+        func="".join(
+            _CHECK_PARENT.format(column=column, table=table, item=_ITEM_TABLE)
+            for column, table in parents
+        )
+        + "\n    RETURN NULL;",
+    )
 
 
 def _refuse_delete_while_lines_point_here(column: str) -> pgtrigger.Trigger:
     return pgtrigger.Trigger(
-        name="refuse_delete_with_price_lines", level=pgtrigger.Row, when=pgtrigger.Before,
-        operation=pgtrigger.Delete, func=f"""
+        name="refuse_delete_with_price_lines",
+        level=pgtrigger.Row,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Delete,
+        func=f"""
     PERFORM 1 FROM {_ITEM_TABLE} WHERE {column} = OLD.id LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'update or delete on table "%" violates foreign key on table "{_ITEM_TABLE}"', TG_TABLE_NAME
             USING ERRCODE = 'foreign_key_violation',
                   DETAIL = format('Key (id)=(%s) is still referenced from table "{_ITEM_TABLE}".', OLD.id);
     END IF;
-    RETURN OLD;""")
+    RETURN OLD;""",
+    )
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -107,20 +119,31 @@ class PriceList(TimestampedModel):
     PUBLIC_STATES = (State.DECIDED, State.PUBLISHED)
 
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.PROTECT,
         related_name="price_lists",
     )
     year = models.PositiveSmallIntegerField(_("år"))
-    state = models.CharField(_("status"), max_length=20, choices=State.choices,
-                             default=State.COLLECTING)
+    state = models.CharField(
+        _("status"), max_length=20, choices=State.choices, default=State.COLLECTING
+    )
     deadline = models.DateField(_("sista dag för inlämning"), null=True, blank=True)
     decision = models.ForeignKey(
-        Decision, verbose_name=_("beslut"), on_delete=models.PROTECT, null=True, blank=True,
+        Decision,
+        verbose_name=_("beslut"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="price_lists",
     )
     uprated_from = models.ForeignKey(
-        "self", verbose_name=_("uppräknad från"), on_delete=models.SET_NULL, null=True,
-        blank=True, related_name="uprated_to",
+        "self",
+        verbose_name=_("uppräknad från"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uprated_to",
     )
     uprating_percent = models.DecimalField(
         _("uppräkning (%)"), max_digits=6, decimal_places=2, null=True, blank=True
@@ -133,10 +156,12 @@ class PriceList(TimestampedModel):
         verbose_name_plural = _("prislistor")
         ordering = ["healthcare_region", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["healthcare_region", "year"],
-                                    name="pricelist_one_per_year"),
-            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100),
-                                   name="pricelist_year_plausible"),
+            models.UniqueConstraint(
+                fields=["healthcare_region", "year"], name="pricelist_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="pricelist_year_plausible"
+            ),
             models.CheckConstraint(
                 condition=~Q(state__in=["beslutad", "publicerad"]) | Q(decision__isnull=False),
                 name="pricelist_decided_has_decision",
@@ -156,13 +181,16 @@ class PriceList(TimestampedModel):
         return self.state == self.State.COLLECTING
 
     def get_absolute_url(self):
-        return reverse("pricing:price_list",
-                       kwargs={"hr": self.healthcare_region.slug, "year": self.year})
+        return reverse(
+            "pricing:price_list", kwargs={"hr": self.healthcare_region.slug, "year": self.year}
+        )
 
 
 def submission_upload_to(instance, filename):
-    return f"pricing/{instance.price_list.healthcare_region_id}/{instance.price_list.year}/" \
-           f"{instance.region.scb_code}/{instance.sha256[:16]}-{filename}"
+    return (
+        f"pricing/{instance.price_list.healthcare_region_id}/{instance.price_list.year}/"
+        f"{instance.region.scb_code}/{instance.sha256[:16]}-{filename}"
+    )
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -183,17 +211,26 @@ class PriceSubmission(models.Model):
         CURRENT = "gallande", _("Gällande")
         REPLACED = "ersatt", _("Ersatt")
 
-    price_list = models.ForeignKey(PriceList, verbose_name=_("prislista"),
-                                   on_delete=models.CASCADE, related_name="submissions")
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="price_submissions")
-    source = models.CharField(_("källa"), max_length=20, choices=Source.choices,
-                              default=Source.UPLOAD)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.PENDING)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("inlämnad av"),
-                                     on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+")
+    price_list = models.ForeignKey(
+        PriceList, verbose_name=_("prislista"), on_delete=models.CASCADE, related_name="submissions"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="price_submissions"
+    )
+    source = models.CharField(
+        _("källa"), max_length=20, choices=Source.choices, default=Source.UPLOAD
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inlämnad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
     file = models.FileField(_("fil"), upload_to=submission_upload_to, blank=True, max_length=300)
@@ -206,14 +243,18 @@ class PriceSubmission(models.Model):
         verbose_name_plural = _("inlämningar")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["price_list", "region"],
-                                    condition=Q(status="gallande"),
-                                    name="pricesubmission_one_current_per_region"),
+            models.UniqueConstraint(
+                fields=["price_list", "region"],
+                condition=Q(status="gallande"),
+                name="pricesubmission_one_current_per_region",
+            ),
         ]
 
     def __str__(self):
         return _("Inlämning %(region)s %(when)s") % {
-            "region": self.region, "when": f"{self.created_at:%Y-%m-%d %H:%M}"}
+            "region": self.region,
+            "when": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
 
 # pricing.lines.replace_lines writes a whole submission's history in the same
@@ -227,16 +268,25 @@ _ROW_HISTORY = f"current_setting('{HISTORY_BY_STATEMENT}', true) IS DISTINCT FRO
 
 @pghistory.track(
     pghistory.InsertEvent(condition=pgtrigger.Condition(_ROW_HISTORY)),
-    pghistory.UpdateEvent(condition=pgtrigger.Condition(
-        f"OLD.* IS DISTINCT FROM NEW.* AND {_ROW_HISTORY}")),
+    pghistory.UpdateEvent(
+        condition=pgtrigger.Condition(f"OLD.* IS DISTINCT FROM NEW.* AND {_ROW_HISTORY}")
+    ),
     pghistory.DeleteEvent(condition=pgtrigger.Condition(_ROW_HISTORY)),
     # The history is read by list (Historik) and by line (pgh_obj), never by region or
     # by context: those two indexes, pghistory's default, would only cost every confirmed
     # line two more index entries (bench/price_import.py measures the confirmation).
     context_field=pghistory.ContextForeignKey(db_index=False),
-    attrs={"region": models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.DO_NOTHING, db_index=False,
-        db_constraint=False, related_name="+", related_query_name="+")},
+    attrs={
+        "region": models.ForeignKey(
+            Region,
+            verbose_name=_("region"),
+            on_delete=models.DO_NOTHING,
+            db_index=False,
+            db_constraint=False,
+            related_name="+",
+            related_query_name="+",
+        )
+    },
 )
 class PriceItem(models.Model):
     """One line of the list: what a region's hospital charges for one thing, in SEK."""
@@ -246,12 +296,22 @@ class PriceItem(models.Model):
     # inserted lines. Nor a foreign-key constraint each: PostgreSQL checks one per row,
     # a third of the time of writing a submission. Migration 0004 checks both once per
     # statement instead, with the same locks and the same error (SQLSTATE 23503).
-    price_list = models.ForeignKey(PriceList, verbose_name=_("prislista"),
-                                   on_delete=models.CASCADE, related_name="items",
-                                   db_index=False, db_constraint=False)
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
-                               related_name="price_items", db_index=False,
-                               db_constraint=False)
+    price_list = models.ForeignKey(
+        PriceList,
+        verbose_name=_("prislista"),
+        on_delete=models.CASCADE,
+        related_name="items",
+        db_index=False,
+        db_constraint=False,
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="price_items",
+        db_index=False,
+        db_constraint=False,
+    )
     hospital = models.CharField(_("sjukhus"), max_length=200)
     clinic = models.CharField(_("klinik eller verksamhet"), max_length=200, blank=True)
     category = models.CharField(_("kategori"), max_length=20, choices=Category.choices)
@@ -266,16 +326,22 @@ class PriceItem(models.Model):
         verbose_name_plural = _("prisrader")
         ordering = ["region__scb_code", "hospital", "category", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["price_list", "region", "hospital", "code", "unit"],
-                                    name="priceitem_unique_line"),
-            models.CheckConstraint(condition=Q(price__gte=0) & Q(price__lt=PRICE_CEILING),
-                                   name="priceitem_price_in_range"),
+            models.UniqueConstraint(
+                fields=["price_list", "region", "hospital", "code", "unit"],
+                name="priceitem_unique_line",
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0) & Q(price__lt=PRICE_CEILING),
+                name="priceitem_price_in_range",
+            ),
         ]
         # The comparison looks a code up whatever its case (code__iexact: UPPER(code)),
         # which an index on code itself cannot serve.
         indexes = [models.Index(Upper("code"), name="priceitem_code_upper")]
-        triggers = [_lines_check_their_parents("parents_on_insert", pgtrigger.Insert),
-                    _lines_check_their_parents("parents_on_update", pgtrigger.Update)]
+        triggers = [
+            _lines_check_their_parents("parents_on_insert", pgtrigger.Insert),
+            _lines_check_their_parents("parents_on_update", pgtrigger.Update),
+        ]
 
     def __str__(self):
         return f"{self.hospital} {self.code} {self.description}"
@@ -292,13 +358,15 @@ class ApiToken(models.Model):
     DEFAULT_VALID_DAYS = 90
     MAX_VALID_DAYS = 365
 
-    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.CASCADE,
-                               related_name="price_api_tokens")
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="price_api_tokens"
+    )
     name = models.CharField(_("namn"), max_length=100)
     key_prefix = models.CharField(_("början av nyckeln"), max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     expires_at = models.DateTimeField(_("giltig till"))
     last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)

@@ -42,12 +42,14 @@ def _regions(healthcare_region: HealthcareRegion) -> list[Region]:
 
 def is_insider(user, healthcare_region: HealthcareRegion) -> bool:
     return permissions_for_user(user).has_healthcare_region_perm(
-        permissions.VIEW_INTERNAL, healthcare_region.pk)
+        permissions.VIEW_INTERNAL, healthcare_region.pk
+    )
 
 
 def can_manage(user, healthcare_region: HealthcareRegion) -> bool:
     return permissions_for_user(user).has_healthcare_region_perm(
-        permissions.MANAGE_PRICE_LISTS, healthcare_region.pk)
+        permissions.MANAGE_PRICE_LISTS, healthcare_region.pk
+    )
 
 
 def submit_regions(user, healthcare_region: HealthcareRegion) -> list[Region]:
@@ -55,7 +57,11 @@ def submit_regions(user, healthcare_region: HealthcareRegion) -> list[Region]:
     perms = permissions_for_user(user)
     if not perms.regions and not perms.is_superuser:
         return []
-    return [r for r in _regions(healthcare_region) if perms.has_region_perm(permissions.SUBMIT_PRICES, r.pk)]
+    return [
+        r
+        for r in _regions(healthcare_region)
+        if perms.has_region_perm(permissions.SUBMIT_PRICES, r.pk)
+    ]
 
 
 def reads_unpublished(user, healthcare_region: HealthcareRegion) -> bool:
@@ -65,7 +71,8 @@ def reads_unpublished(user, healthcare_region: HealthcareRegion) -> bool:
 
 def reads_region_draft(user, healthcare_region: HealthcareRegion, region: Region) -> bool:
     return is_insider(user, healthcare_region) or permissions_for_user(user).has_region_perm(
-        permissions.SUBMIT_PRICES, region.pk)
+        permissions.SUBMIT_PRICES, region.pk
+    )
 
 
 def price_lists_visible(user, healthcare_region: HealthcareRegion) -> QuerySet[PriceList]:
@@ -115,12 +122,16 @@ def price_list_overview(user, healthcare_region: HealthcareRegion) -> list[Price
     )
 
 
-def price_list_for_user(user, healthcare_region: HealthcareRegion, year, *,
-                        manage: bool = False) -> PriceList:
+def price_list_for_user(
+    user, healthcare_region: HealthcareRegion, year, *, manage: bool = False
+) -> PriceList:
     """A list the user may read (404 otherwise); with manage=True 403 unless kansli."""
     try:
-        price_list = price_lists_visible(user, healthcare_region).select_related(
-            "healthcare_region", "decision__meeting", "uprated_from").get(year=year)
+        price_list = (
+            price_lists_visible(user, healthcare_region)
+            .select_related("healthcare_region", "decision__meeting", "uprated_from")
+            .get(year=year)
+        )
     except (PriceList.DoesNotExist, ValueError):
         raise Http404 from None
     if manage and not can_manage(user, healthcare_region):
@@ -128,8 +139,7 @@ def price_list_for_user(user, healthcare_region: HealthcareRegion, year, *,
     return price_list
 
 
-def region_for_user(user, price_list: PriceList, scb_code: str, *,
-                    submit: bool = False) -> Region:
+def region_for_user(user, price_list: PriceList, scb_code: str, *, submit: bool = False) -> Region:
     """A region of the list whose lines the user may read (404); submit=True: 403 unless
     the user is the region's price contact and collection is open."""
     hr = price_list.healthcare_region
@@ -146,17 +156,21 @@ def region_for_user(user, price_list: PriceList, scb_code: str, *,
     return region
 
 
-def submission_for_user(user, price_list: PriceList, region: Region, pk, *,
-                        confirm: bool = False) -> PriceSubmission:
+def submission_for_user(
+    user, price_list: PriceList, region: Region, pk, *, confirm: bool = False
+) -> PriceSubmission:
     """A submission of a region the caller has checked; submissions are never public."""
     if not reads_region_draft(user, price_list.healthcare_region, region):
         raise Http404
     try:
         submission = PriceSubmission.objects.select_related("submitted_by", "region").get(
-            price_list=price_list, region=region, pk=pk)
+            price_list=price_list, region=region, pk=pk
+        )
     except (PriceSubmission.DoesNotExist, ValueError):
         raise Http404 from None
-    if confirm and not permissions_for_user(user).has_region_perm(permissions.SUBMIT_PRICES, region.pk):
+    if confirm and not permissions_for_user(user).has_region_perm(
+        permissions.SUBMIT_PRICES, region.pk
+    ):
         raise PermissionDenied
     return submission
 
@@ -175,15 +189,23 @@ def region_statuses(user, price_list: PriceList) -> list[RegionStatus]:
     """Each region of the sjukvårdsregion with when it submitted to the list, in two
     queries; the number of lines only of the regions whose lines the user may read."""
     current = {
-        s.region_id: s for s in PriceSubmission.objects.filter(
-            price_list=price_list, status=PriceSubmission.Status.CURRENT,
+        s.region_id: s
+        for s in PriceSubmission.objects.filter(
+            price_list=price_list,
+            status=PriceSubmission.Status.CURRENT,
         ).select_related("submitted_by")
     }
     readable = {region.pk for region in readable_regions(user, price_list)}
     return [
-        RegionStatus(region, current.get(region.pk),
-                     None if region.pk not in readable
-                     else current[region.pk].line_count if region.pk in current else 0)
+        RegionStatus(
+            region,
+            current.get(region.pk),
+            None
+            if region.pk not in readable
+            else current[region.pk].line_count
+            if region.pk in current
+            else 0,
+        )
         for region in _regions(price_list.healthcare_region)
     ]
 
@@ -194,15 +216,22 @@ LINE_ORDER = ("region__scb_code", "hospital", "category", "code", "unit")
 def items_of(price_list: PriceList) -> QuerySet[PriceItem]:
     """Every line of the list, in print order: for the compiled documents, whose own
     access rule (pricing.documents.access) lets only those read them who read every line."""
-    return (PriceItem.objects.filter(price_list=price_list).select_related("region")
-            .order_by(*LINE_ORDER))
+    return (
+        PriceItem.objects.filter(price_list=price_list)
+        .select_related("region")
+        .order_by(*LINE_ORDER)
+    )
 
 
-def items_for_user(user, price_list: PriceList, *, region: Region | None = None,
-                   category: str = "") -> QuerySet[PriceItem]:
+def items_for_user(
+    user, price_list: PriceList, *, region: Region | None = None, category: str = ""
+) -> QuerySet[PriceItem]:
     """The list's lines the user may read (lines_visible), in print order."""
-    items = lines_visible(user, price_list.healthcare_region).filter(
-        price_list=price_list).select_related("region")
+    items = (
+        lines_visible(user, price_list.healthcare_region)
+        .filter(price_list=price_list)
+        .select_related("region")
+    )
     if region is not None:
         items = items.filter(region=region)
     if category:
@@ -211,21 +240,33 @@ def items_for_user(user, price_list: PriceList, *, region: Region | None = None,
 
 
 def submissions_of(price_list: PriceList, region: Region) -> list[PriceSubmission]:
-    return list(PriceSubmission.objects.filter(price_list=price_list, region=region)
-                .select_related("submitted_by"))
+    return list(
+        PriceSubmission.objects.filter(price_list=price_list, region=region).select_related(
+            "submitted_by"
+        )
+    )
 
 
 def contacts_without_submission(price_list: PriceList) -> dict[Region, list[User]]:
     """The price contacts of each region that has not submitted to the list, with an e-mail."""
-    submitted = set(PriceSubmission.objects.filter(
-        price_list=price_list, status=PriceSubmission.Status.CURRENT,
-    ).exclude(source=PriceSubmission.Source.UPRATING).values_list("region_id", flat=True))
+    submitted = set(
+        PriceSubmission.objects.filter(
+            price_list=price_list,
+            status=PriceSubmission.Status.CURRENT,
+        )
+        .exclude(source=PriceSubmission.Source.UPRATING)
+        .values_list("region_id", flat=True)
+    )
     regions = [r for r in _regions(price_list.healthcare_region) if r.pk not in submitted]
-    users = (User.objects.filter(
-        is_active=True, groups__role_group__role=RoleGroup.Role.PRICE_CONTACT,
-        groups__role_group__region__in=regions,
-    ).exclude(email="").values_list("groups__role_group__region_id", "pk", "email",
-                                    "first_name", "last_name"))
+    users = (
+        User.objects.filter(
+            is_active=True,
+            groups__role_group__role=RoleGroup.Role.PRICE_CONTACT,
+            groups__role_group__region__in=regions,
+        )
+        .exclude(email="")
+        .values_list("groups__role_group__region_id", "pk", "email", "first_name", "last_name")
+    )
     by_region: dict[int, list[User]] = defaultdict(list)
     for region_id, pk, email, first, last in users:
         by_region[region_id].append(User(pk=pk, email=email, first_name=first, last_name=last))
@@ -270,12 +311,14 @@ class Diff:
 
 def _existing(price_list: PriceList, region: Region) -> dict[tuple, tuple[str, Decimal]]:
     rows = PriceItem.objects.filter(price_list=price_list, region=region).values_list(
-        "hospital", "code", "unit", "description", "price")
+        "hospital", "code", "unit", "description", "price"
+    )
     return {(h, c, u): (d, p) for h, c, u, d, p in rows}
 
 
-def lines_diff(label: str, before: dict[tuple, tuple[str, Decimal]] | None,
-               lines: list[PriceLine]) -> Diff | None:
+def lines_diff(
+    label: str, before: dict[tuple, tuple[str, Decimal]] | None, lines: list[PriceLine]
+) -> Diff | None:
     if before is None:
         return None
     diff = Diff(label=label, compared=len(before))
@@ -298,20 +341,27 @@ def lines_diff(label: str, before: dict[tuple, tuple[str, Decimal]] | None,
     return diff
 
 
-def submission_diffs(price_list: PriceList, region: Region,
-                     lines: list[PriceLine]) -> list[Diff]:
+def submission_diffs(price_list: PriceList, region: Region, lines: list[PriceLine]) -> list[Diff]:
     """The new lines against the region's current lines and against last year's list."""
     diffs = []
     has_current = PriceSubmission.objects.filter(
-        price_list=price_list, region=region, status=PriceSubmission.Status.CURRENT).exists()
+        price_list=price_list, region=region, status=PriceSubmission.Status.CURRENT
+    ).exists()
     if has_current:
-        diffs.append(lines_diff("Jämfört med regionens förra inlämning",
-                                _existing(price_list, region), lines))
-    last_year = PriceList.objects.filter(healthcare_region_id=price_list.healthcare_region_id,
-                                         year=price_list.year - 1).first()
+        diffs.append(
+            lines_diff(
+                "Jämfört med regionens förra inlämning", _existing(price_list, region), lines
+            )
+        )
+    last_year = PriceList.objects.filter(
+        healthcare_region_id=price_list.healthcare_region_id, year=price_list.year - 1
+    ).first()
     if last_year is not None:
-        diffs.append(lines_diff(f"Jämfört med prislistan {last_year.year}",
-                                _existing(last_year, region), lines))
+        diffs.append(
+            lines_diff(
+                f"Jämfört med prislistan {last_year.year}", _existing(last_year, region), lines
+            )
+        )
     return diffs
 
 
@@ -328,16 +378,22 @@ class CodeComparison:
 def code_comparison(user, healthcare_region: HealthcareRegion, code: str) -> CodeComparison:
     """One code's price in each region's hospitals across the years, from the lines the
     user may read (lines_visible)."""
-    items = (lines_visible(user, healthcare_region).filter(code__iexact=code)
-             .select_related("region", "price_list")
-             .order_by("region__scb_code", "hospital", "unit"))
+    items = (
+        lines_visible(user, healthcare_region)
+        .filter(code__iexact=code)
+        .select_related("region", "price_list")
+        .order_by("region__scb_code", "hospital", "unit")
+    )
     years = sorted({i.price_list.year for i in items})
     table: dict[tuple[str, str, str], dict[int, Decimal]] = {}
     for item in items:
         table.setdefault((item.region.short_name, item.hospital, item.unit), {})[
-            item.price_list.year] = item.price
-    rows = [(region, hospital, [prices.get(y) for y in years])
-            for (region, hospital, _unit), prices in table.items()]
+            item.price_list.year
+        ] = item.price
+    rows = [
+        (region, hospital, [prices.get(y) for y in years])
+        for (region, hospital, _unit), prices in table.items()
+    ]
     return CodeComparison(code=code, years=years, rows=rows)
 
 
@@ -355,7 +411,8 @@ class RegionChange:
         if not self.total_before:
             return None
         return ((self.total_after - self.total_before) / self.total_before * 100).quantize(
-            Decimal("0.01"))
+            Decimal("0.01")
+        )
 
 
 def region_changes(user, earlier: PriceList, later: PriceList) -> list[RegionChange]:
@@ -367,7 +424,8 @@ def region_changes(user, earlier: PriceList, later: PriceList) -> list[RegionCha
     def prices(price_list):
         result: dict[int, dict[tuple, Decimal]] = defaultdict(dict)
         for region_id, h, c, u, p in visible.filter(price_list=price_list).values_list(
-                "region_id", "hospital", "code", "unit", "price"):
+            "region_id", "hospital", "code", "unit", "price"
+        ):
             result[region_id][(h, c, u)] = p
         return result
 
@@ -379,17 +437,24 @@ def region_changes(user, earlier: PriceList, later: PriceList) -> list[RegionCha
             continue
         a, b = before.get(region.pk, {}), after.get(region.pk, {})
         common = a.keys() & b.keys()
-        changes.append(RegionChange(
-            region=region, matched=len(common),
-            total_before=sum((a[k] for k in common), Decimal(0)),
-            total_after=sum((b[k] for k in common), Decimal(0)),
-            added=len(b.keys() - a.keys()), removed=len(a.keys() - b.keys()),
-        ))
+        changes.append(
+            RegionChange(
+                region=region,
+                matched=len(common),
+                total_before=sum((a[k] for k in common), Decimal(0)),
+                total_after=sum((b[k] for k in common), Decimal(0)),
+                added=len(b.keys() - a.keys()),
+                removed=len(a.keys() - b.keys()),
+            )
+        )
     return changes
 
 
 def codes_of(user, healthcare_region: HealthcareRegion, limit: int = 200) -> list[tuple[str, str]]:
     """The codes of the lines the user may read (lines_visible), for the comparison's list."""
-    return list(lines_visible(user, healthcare_region).values_list("code", "description")
-                .order_by("code").distinct("code")[:limit])
-
+    return list(
+        lines_visible(user, healthcare_region)
+        .values_list("code", "description")
+        .order_by("code")
+        .distinct("code")[:limit]
+    )

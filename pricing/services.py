@@ -46,29 +46,48 @@ TRANSITIONS = {
 
 def _region_in(price_list: PriceList, region: Region) -> None:
     if region.healthcare_region_id != price_list.healthcare_region_id:
-        raise ValidationError(_("%(region)s ingår inte i %(hr)s.") % {
-            "region": region.name, "hr": price_list.healthcare_region.name})
+        raise ValidationError(
+            _("%(region)s ingår inte i %(hr)s.")
+            % {"region": region.name, "hr": price_list.healthcare_region.name}
+        )
 
 
-def price_list_create(*, actor: User | None, healthcare_region: HealthcareRegion, year: int,
-                      deadline: datetime.date | None = None, note: str = "",
-                      is_demo: bool = False) -> PriceList:
+def price_list_create(
+    *,
+    actor: User | None,
+    healthcare_region: HealthcareRegion,
+    year: int,
+    deadline: datetime.date | None = None,
+    note: str = "",
+    is_demo: bool = False,
+) -> PriceList:
     """Open collection of next year's prices for the sjukvårdsregion."""
     with transaction.atomic(), history_context(actor):
         if PriceList.objects.filter(healthcare_region=healthcare_region, year=year).exists():
-            raise ValidationError({"year": _("Det finns redan en prislista för %(year)s.")
-                                   % {"year": year}})
-        price_list = PriceList(healthcare_region=healthcare_region, year=year, deadline=deadline,
-                               note=note, is_demo=is_demo)
+            raise ValidationError(
+                {"year": _("Det finns redan en prislista för %(year)s.") % {"year": year}}
+            )
+        price_list = PriceList(
+            healthcare_region=healthcare_region,
+            year=year,
+            deadline=deadline,
+            note=note,
+            is_demo=is_demo,
+        )
         price_list.full_clean()
         price_list.save()
         return price_list
 
 
-def price_list_transition(*, actor: User | None, price_list: PriceList, state: str,
-                          decision: Decision | None = None,
-                          deadline: datetime.date | None = None,
-                          render_now: bool = False) -> PriceList:
+def price_list_transition(
+    *,
+    actor: User | None,
+    price_list: PriceList,
+    state: str,
+    decision: Decision | None = None,
+    deadline: datetime.date | None = None,
+    render_now: bool = False,
+) -> PriceList:
     """Move the list to its next state; deciding needs the nämnd's decision (§).
 
     Compiling queues the PDF, XLSX and CSV (`price_list_compile`); deciding makes them
@@ -77,33 +96,42 @@ def price_list_transition(*, actor: User | None, price_list: PriceList, state: s
     with transaction.atomic(), history_context(actor):
         current = PriceList.objects.select_for_update().get(pk=price_list.pk)
         if state not in TRANSITIONS[current.state]:
-            raise ValidationError(_("En prislista med status %(from)s kan inte bli %(to)s.") % {
-                "from": current.get_state_display(), "to": State(state).label})
+            raise ValidationError(
+                _("En prislista med status %(from)s kan inte bli %(to)s.")
+                % {"from": current.get_state_display(), "to": State(state).label}
+            )
         if state == State.DECIDED:
             if decision is None:
                 raise ValidationError({"decision": _("Ange beslutet som fastställer listan.")})
             if decision.meeting.body.healthcare_region_id != current.healthcare_region_id:
-                raise ValidationError({"decision": _("Beslutet hör till en annan "
-                                                     "sjukvårdsregion.")})
+                raise ValidationError(
+                    {"decision": _("Beslutet hör till en annan sjukvårdsregion.")}
+                )
             current.decision = decision
             if decision.subject_id is None:
                 from regions import services as region_services
 
-                region_services.decision_update(actor=actor, decision=decision,
-                                                fields={"subject": current})
+                region_services.decision_update(
+                    actor=actor, decision=decision, fields={"subject": current}
+                )
         if state == State.COLLECTING and deadline is not None:
             current.deadline = deadline
         current.state = state
         current.full_clean()
         current.save()
         if state in (State.COMPILED, State.DECIDED):
-            price_list_compile(actor=actor, price_list=current, snapshot=state == State.DECIDED,
-                               render_now=render_now)
+            price_list_compile(
+                actor=actor,
+                price_list=current,
+                snapshot=state == State.DECIDED,
+                render_now=render_now,
+            )
         return current
 
 
-def price_list_compile(*, actor: User | None, price_list: PriceList, snapshot: bool = False,
-                       render_now: bool = False) -> list:
+def price_list_compile(
+    *, actor: User | None, price_list: PriceList, snapshot: bool = False, render_now: bool = False
+) -> list:
     """Queue the compiled list: a tagged PDF (rendered in parts on every free worker)
     and the XLSX and CSV. Queued after the commit; `render_now` renders here instead
     (demo data)."""
@@ -113,8 +141,9 @@ def price_list_compile(*, actor: User | None, price_list: PriceList, snapshot: b
     if price_list.state not in (State.CLOSED, State.COMPILED, State.DECIDED):
         raise ValidationError(_("Prislistan kan sammanställas först när insamlingen är stängd."))
     if price_list.state == State.DECIDED and not snapshot:
-        raise ValidationError(_("En beslutad prislista sammanställs inte igen: den beslutade "
-                                "versionen gäller."))
+        raise ValidationError(
+            _("En beslutad prislista sammanställs inte igen: den beslutade versionen gäller.")
+        )
     make = document_jobs.document_render_now if render_now else document_jobs.document_request
     return [make(actor=actor, subject=price_list, kind=kind, snapshot=snapshot) for kind in KINDS]
 
@@ -124,12 +153,14 @@ def price_list_compile(*, actor: User | None, price_list: PriceList, snapshot: b
 
 def _require_open(price_list: PriceList) -> None:
     if not price_list.is_collecting:
-        raise ValidationError(_("Insamlingen till prislistan för %(year)s är inte öppen.")
-                              % {"year": price_list.year})
+        raise ValidationError(
+            _("Insamlingen till prislistan för %(year)s är inte öppen.") % {"year": price_list.year}
+        )
 
 
-def price_submission_stage(*, actor: User, price_list: PriceList, region: Region,
-                           filename: str, data: bytes) -> tuple[PriceSubmission, list[PriceLine]]:
+def price_submission_stage(
+    *, actor: User, price_list: PriceList, region: Region, filename: str, data: bytes
+) -> tuple[PriceSubmission, list[PriceLine]]:
     """Check an uploaded file and keep it as a pending submission for the preview.
 
     Raises UploadRejected with every error (nothing is stored) or returns the pending
@@ -141,10 +172,15 @@ def price_submission_stage(*, actor: User, price_list: PriceList, region: Region
     lines, _kind = imports.read_price_file(filename, data, region)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic(), history_context(actor):
-        submission = PriceSubmission(price_list=price_list, region=region, submitted_by=actor,
-                                     source=PriceSubmission.Source.UPLOAD,
-                                     filename=filename[:255], sha256=digest,
-                                     line_count=len(lines))
+        submission = PriceSubmission(
+            price_list=price_list,
+            region=region,
+            submitted_by=actor,
+            source=PriceSubmission.Source.UPLOAD,
+            filename=filename[:255],
+            sha256=digest,
+            line_count=len(lines),
+        )
         submission.file.save(filename[-100:], ContentFile(data), save=False)
         submission.save()
     text = copy_text(lines)
@@ -200,21 +236,29 @@ def price_submission_confirm(*, actor: User, submission: PriceSubmission) -> Pri
         if current.status != PriceSubmission.Status.PENDING:
             raise ValidationError(_("Inlämningen är redan bekräftad eller ersatt."))
         newer = PriceSubmission.objects.filter(
-            price_list=price_list, region_id=current.region_id,
-            status=PriceSubmission.Status.CURRENT, confirmed_at__gt=current.created_at,
+            price_list=price_list,
+            region_id=current.region_id,
+            status=PriceSubmission.Status.CURRENT,
+            confirmed_at__gt=current.created_at,
         ).exists()
         if newer:
-            raise ValidationError(_("En nyare inlämning har bekräftats efter att den här "
-                                    "laddades upp. Ladda upp filen igen för att se skillnaderna."))
+            raise ValidationError(
+                _(
+                    "En nyare inlämning har bekräftats efter att den här "
+                    "laddades upp. Ladda upp filen igen för att se skillnaderna."
+                )
+            )
         key = _pending_lines_key(current)
         transaction.on_commit(lambda: cache.delete(key))
         return _make_current(current, price_list, lines)
 
 
-def _make_current(submission: PriceSubmission, price_list: PriceList,
-                  lines: list[PriceLine] | str) -> PriceSubmission:
+def _make_current(
+    submission: PriceSubmission, price_list: PriceList, lines: list[PriceLine] | str
+) -> PriceSubmission:
     PriceSubmission.objects.filter(
-        price_list=price_list, region_id=submission.region_id,
+        price_list=price_list,
+        region_id=submission.region_id,
         status=PriceSubmission.Status.CURRENT,
     ).update(status=PriceSubmission.Status.REPLACED)
     replace_lines(price_list.pk, submission.region_id, lines)
@@ -225,23 +269,36 @@ def _make_current(submission: PriceSubmission, price_list: PriceList,
     return submission
 
 
-def price_lines_submit(*, actor: User | None, price_list: PriceList, region: Region,
-                       lines: list[PriceLine], source: str = PriceSubmission.Source.API,
-                       filename: str = "", data: bytes = b"",
-                       allow_closed: bool = False) -> PriceSubmission:
+def price_lines_submit(
+    *,
+    actor: User | None,
+    price_list: PriceList,
+    region: Region,
+    lines: list[PriceLine],
+    source: str = PriceSubmission.Source.API,
+    filename: str = "",
+    data: bytes = b"",
+    allow_closed: bool = False,
+) -> PriceSubmission:
     """Submit checked lines in one step (the API, demo data): stored, confirmed, current."""
     _region_in(price_list, region)
     with transaction.atomic(), history_context(actor):
         locked = PriceList.objects.select_for_update().get(pk=price_list.pk)
         if not allow_closed:
             _require_open(locked)
-        submission = PriceSubmission(price_list=locked, region=region, submitted_by=actor,
-                                     source=source, filename=filename[:255],
-                                     sha256=hashlib.sha256(data).hexdigest() if data else "",
-                                     line_count=len(lines))
+        submission = PriceSubmission(
+            price_list=locked,
+            region=region,
+            submitted_by=actor,
+            source=source,
+            filename=filename[:255],
+            sha256=hashlib.sha256(data).hexdigest() if data else "",
+            line_count=len(lines),
+        )
         if data:
-            submission.file.save((filename or "inlamning.json")[-100:], ContentFile(data),
-                                 save=False)
+            submission.file.save(
+                (filename or "inlamning.json")[-100:], ContentFile(data), save=False
+            )
         submission.save()
         return _make_current(submission, locked, lines)
 
@@ -253,8 +310,11 @@ class Rounding:
     WHOLE_KRONOR = "krona"
     TEN_KRONOR = "tiotal"
     ORE = "ore"
-    CHOICES = [(WHOLE_KRONOR, _("Hela kronor")), (TEN_KRONOR, _("Jämna tiotal kronor")),
-               (ORE, _("Ören (två decimaler)"))]
+    CHOICES = [
+        (WHOLE_KRONOR, _("Hela kronor")),
+        (TEN_KRONOR, _("Jämna tiotal kronor")),
+        (ORE, _("Ören (två decimaler)")),
+    ]
 
 
 def uprate(price: Decimal, percent: Decimal, rounding: str) -> Decimal:
@@ -264,13 +324,19 @@ def uprate(price: Decimal, percent: Decimal, rounding: str) -> Decimal:
         return raised.quantize(Decimal("1"), rounding=ROUND_HALF_UP).quantize(Decimal("0.01"))
     if rounding == Rounding.TEN_KRONOR:
         return ((raised / 10).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * 10).quantize(
-            Decimal("0.01"))
+            Decimal("0.01")
+        )
     return raised.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def price_list_uprate(*, actor: User | None, source: PriceList, percent: Decimal,
-                      rounding: str = Rounding.WHOLE_KRONOR,
-                      deadline: datetime.date | None = None) -> PriceList:
+def price_list_uprate(
+    *,
+    actor: User | None,
+    source: PriceList,
+    percent: Decimal,
+    rounding: str = Rounding.WHOLE_KRONOR,
+    deadline: datetime.date | None = None,
+) -> PriceList:
     """Start next year's list from a decided one, every price raised by `percent`.
 
     The new list opens for collection with each region's uprated lines as its current
@@ -282,11 +348,15 @@ def price_list_uprate(*, actor: User | None, source: PriceList, percent: Decimal
     if not percent.is_finite() or not Decimal("-50") <= percent <= Decimal("50"):
         raise ValidationError({"percent": _("Uppräkningen ska vara mellan −50 och 50 procent.")})
     with transaction.atomic(), history_context(actor):
-        target = price_list_create(actor=actor, healthcare_region=source.healthcare_region,
-                                   year=source.year + 1, deadline=deadline,
-                                   is_demo=source.is_demo,
-                                   note=_("Uppräknad från %(year)s med %(pct)s %%.") % {
-                                       "year": source.year, "pct": str(percent).replace(".", ",")})
+        target = price_list_create(
+            actor=actor,
+            healthcare_region=source.healthcare_region,
+            year=source.year + 1,
+            deadline=deadline,
+            is_demo=source.is_demo,
+            note=_("Uppräknad från %(year)s med %(pct)s %%.")
+            % {"year": source.year, "pct": str(percent).replace(".", ",")},
+        )
         target.uprated_from = source
         target.uprating_percent = percent
         target.save(update_fields=["uprated_from", "uprating_percent"])
@@ -294,15 +364,30 @@ def price_list_uprate(*, actor: User | None, source: PriceList, percent: Decimal
         for item in source.items.order_by("region_id", "hospital", "code").iterator():
             new_price = uprate(item.price, percent, rounding)
             if new_price >= PRICE_CEILING:
-                raise ValidationError(_("Priset för %(code)s blir orimligt högt.")
-                                      % {"code": item.code})
-            by_region.setdefault(item.region_id, []).append(PriceLine(
-                item.hospital, item.clinic, item.category, item.code, item.description,
-                item.unit, str(new_price), item.note))
+                raise ValidationError(
+                    _("Priset för %(code)s blir orimligt högt.") % {"code": item.code}
+                )
+            by_region.setdefault(item.region_id, []).append(
+                PriceLine(
+                    item.hospital,
+                    item.clinic,
+                    item.category,
+                    item.code,
+                    item.description,
+                    item.unit,
+                    str(new_price),
+                    item.note,
+                )
+            )
         regions = Region.objects.in_bulk(list(by_region))
         for region_id, lines in by_region.items():
-            price_lines_submit(actor=actor, price_list=target, region=regions[region_id],
-                               lines=lines, source=PriceSubmission.Source.UPRATING)
+            price_lines_submit(
+                actor=actor,
+                price_list=target,
+                region=regions[region_id],
+                lines=lines,
+                source=PriceSubmission.Source.UPRATING,
+            )
         return target
 
 
@@ -313,18 +398,25 @@ def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def api_token_create(*, actor: User | None, region: Region, name: str,
-                     valid_days: int = ApiToken.DEFAULT_VALID_DAYS) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User | None, region: Region, name: str, valid_days: int = ApiToken.DEFAULT_VALID_DAYS
+) -> tuple[ApiToken, str]:
     """A new token for the region's system, valid for `valid_days` (at most a year); the
     key is returned once and only its hash kept."""
     if not 1 <= valid_days <= ApiToken.MAX_VALID_DAYS:
-        raise ValidationError(_("En API-nyckel kan gälla i högst %(days)s dagar.")
-                              % {"days": ApiToken.MAX_VALID_DAYS})
+        raise ValidationError(
+            _("En API-nyckel kan gälla i högst %(days)s dagar.") % {"days": ApiToken.MAX_VALID_DAYS}
+        )
     key = ApiToken.new_key()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            region=region, name=name, key_prefix=key[4:12], key_hash=_hash_key(key),
-            created_by=actor, expires_at=timezone.now() + datetime.timedelta(days=valid_days))
+            region=region,
+            name=name,
+            key_prefix=key[4:12],
+            key_hash=_hash_key(key),
+            created_by=actor,
+            expires_at=timezone.now() + datetime.timedelta(days=valid_days),
+        )
     return token, key
 
 
@@ -341,22 +433,30 @@ def api_token_authenticate(key: str) -> ApiToken:
     expired, or no longer valid because nobody active in its region holds the
     price-contact role any more (the role revoked, the user deactivated, in the portal,
     with `manage.py role` or in Django admin alike)."""
-    token = (ApiToken.objects.select_related("region")
-             .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
-             .annotate(region_has_price_contact=Exists(
-                 region_price_contacts(OuterRef("region_id"))))
-             .first())
+    token = (
+        ApiToken.objects.select_related("region")
+        .filter(key_hash=_hash_key(key), revoked_at__isnull=True)
+        .annotate(region_has_price_contact=Exists(region_price_contacts(OuterRef("region_id"))))
+        .first()
+    )
     if token is None:
         raise ApiTokenRefused(_("API-nyckeln är okänd eller återkallad."))
     if token.is_expired():
-        raise ApiTokenRefused(_(
-            "API-nyckeln har gått ut (den gällde till %(date)s). Skapa en ny nyckel under "
-            "API-nycklar i portalen.") % {"date": formats.date_format(
-                timezone.localtime(token.expires_at), "Y-m-d")})
+        raise ApiTokenRefused(
+            _(
+                "API-nyckeln har gått ut (den gällde till %(date)s). Skapa en ny nyckel under "
+                "API-nycklar i portalen."
+            )
+            % {"date": formats.date_format(timezone.localtime(token.expires_at), "Y-m-d")}
+        )
     if not token.region_has_price_contact:
-        raise ApiTokenRefused(_(
-            "API-nyckeln gäller inte längre: ingen i %(region)s har rollen priskontakt. "
-            "En ny priskontakt kan skapa en ny nyckel.") % {"region": token.region.name})
+        raise ApiTokenRefused(
+            _(
+                "API-nyckeln gäller inte längre: ingen i %(region)s har rollen priskontakt. "
+                "En ny priskontakt kan skapa en ny nyckel."
+            )
+            % {"region": token.region.name}
+        )
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token
 

@@ -31,24 +31,50 @@ def template_xlsx() -> bytes:
     sheet.append(TEMPLATE_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(["20", "Falu lasarett", "Kardiologi", str(Category.DOCTOR_VISIT.label),
-                  "LB-KARD", "Läkarbesök, kardiologi", str(Unit.VISIT.label), 2850,
-                  "Exempelrad – ta bort"])
+    sheet.append(
+        [
+            "20",
+            "Falu lasarett",
+            "Kardiologi",
+            str(Category.DOCTOR_VISIT.label),
+            "LB-KARD",
+            "Läkarbesök, kardiologi",
+            str(Unit.VISIT.label),
+            2850,
+            "Exempelrad – ta bort",
+        ]
+    )
     lists = workbook.create_sheet("Listor")
     for row, label in enumerate(CATEGORY_LABELS, start=1):
         lists.cell(row=row, column=1, value=label)
     for row, label in enumerate(UNIT_LABELS, start=1):
         lists.cell(row=row, column=2, value=label)
     lists.sheet_state = "hidden"
-    category = DataValidation(type="list", formula1=f"=Listor!$A$1:$A${len(CATEGORY_LABELS)}",
-                              allow_blank=False, showErrorMessage=True,
-                              errorTitle="Okänd kategori", error="Välj en kategori i listan.")
-    unit = DataValidation(type="list", formula1=f"=Listor!$B$1:$B${len(UNIT_LABELS)}",
-                          allow_blank=False, showErrorMessage=True,
-                          errorTitle="Okänd enhet", error="Välj en enhet i listan.")
-    price = DataValidation(type="decimal", operator="between", formula1="0", formula2="9999999",
-                           showErrorMessage=True, errorTitle="Pris",
-                           error="Priset ska vara ett belopp i kronor, 0 eller mer.")
+    category = DataValidation(
+        type="list",
+        formula1=f"=Listor!$A$1:$A${len(CATEGORY_LABELS)}",
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Okänd kategori",
+        error="Välj en kategori i listan.",
+    )
+    unit = DataValidation(
+        type="list",
+        formula1=f"=Listor!$B$1:$B${len(UNIT_LABELS)}",
+        allow_blank=False,
+        showErrorMessage=True,
+        errorTitle="Okänd enhet",
+        error="Välj en enhet i listan.",
+    )
+    price = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2="9999999",
+        showErrorMessage=True,
+        errorTitle="Pris",
+        error="Priset ska vara ett belopp i kronor, 0 eller mer.",
+    )
     for validation, column in ((category, "D"), (unit, "G"), (price, "H")):
         sheet.add_data_validation(validation)
         validation.add(f"{column}2:{column}10000")
@@ -62,10 +88,17 @@ def template_xlsx() -> bytes:
 
 def _rows(items):
     for item in items:
-        yield (item.region.scb_code, item.hospital, item.clinic,
-               str(CATEGORY_LABEL.get(item.category, item.category)), item.code,
-               item.description, str(UNIT_LABEL.get(item.unit, item.unit)), item.price,
-               item.note)
+        yield (
+            item.region.scb_code,
+            item.hospital,
+            item.clinic,
+            str(CATEGORY_LABEL.get(item.category, item.category)),
+            item.code,
+            item.description,
+            str(UNIT_LABEL.get(item.unit, item.unit)),
+            item.price,
+            item.note,
+        )
 
 
 def export_csv(items) -> bytes:
@@ -74,7 +107,9 @@ def export_csv(items) -> bytes:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)
     for row in _rows(items):
-        writer.writerow([escape_formula(v) if i != 7 else decimal_comma(v) for i, v in enumerate(row)])
+        writer.writerow(
+            [escape_formula(v) if i != 7 else decimal_comma(v) for i, v in enumerate(row)]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -97,18 +132,28 @@ def export_json(price_list: PriceList, items) -> bytes:
         "ar": price_list.year,
         "status": price_list.state,
         "demosiffror": price_list.is_demo,
-        "beslut": None if decision is None else {
-            "paragraf": decision.paragraph, "rubrik": decision.title,
+        "beslut": None
+        if decision is None
+        else {
+            "paragraf": decision.paragraph,
+            "rubrik": decision.title,
             "datum": decision.meeting.date.isoformat(),
         },
         "valuta": "SEK",
         "rader": [
-            {"region": item.region.scb_code, "regionnamn": item.region.name,
-             "sjukhus": item.hospital, "klinik": item.clinic, "kategori": item.category,
-             "kod": item.code, "benamning": item.description, "enhet": item.unit,
-             "pris": f"{item.price:.2f}", "anmarkning": item.note}
+            {
+                "region": item.region.scb_code,
+                "regionnamn": item.region.name,
+                "sjukhus": item.hospital,
+                "klinik": item.clinic,
+                "kategori": item.category,
+                "kod": item.code,
+                "benamning": item.description,
+                "enhet": item.unit,
+                "pris": f"{item.price:.2f}",
+                "anmarkning": item.note,
+            }
             for item in items
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-

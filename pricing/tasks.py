@@ -26,18 +26,24 @@ def price_collection_reminders(today: str | None = None) -> int:
     deadlines = [day + datetime.timedelta(days=n) for n in REMIND_DAYS_BEFORE]
     sent = 0
     for price_list in PriceList.objects.filter(
-            state=PriceList.State.COLLECTING, deadline__in=deadlines,
+        state=PriceList.State.COLLECTING,
+        deadline__in=deadlines,
     ).select_related("healthcare_region"):
         for region, contacts in selectors.contacts_without_submission(price_list).items():
             key = f"pricing:reminder:{price_list.pk}:{region.pk}:{day.isoformat()}"
             if not cache.add(key, 1, timeout=3 * 24 * 3600):
                 continue
-            path = reverse("pricing:upload", kwargs={
-                "hr": price_list.healthcare_region.slug, "year": price_list.year,
-                "scb": region.scb_code})
+            path = reverse(
+                "pricing:upload",
+                kwargs={
+                    "hr": price_list.healthcare_region.slug,
+                    "year": price_list.year,
+                    "scb": region.scb_code,
+                },
+            )
             send_email(
                 subject=f"Påminnelse: prisuppgifter till prislistan {price_list.year} senast "
-                        f"{price_list.deadline:%Y-%m-%d}",
+                f"{price_list.deadline:%Y-%m-%d}",
                 body=(
                     f"Hej!\n\n{region.name} har ännu inte lämnat in sina prisuppgifter till "
                     f"{price_list.healthcare_region.name}s prislista för {price_list.year}. "

@@ -42,12 +42,16 @@ PRICE_CHART = charts.Layout(width=760, height=360, left=80, right=230)
 def section(request, hr):
     """The sjukvårdsregion's prislistor: every list the user may read, newest first."""
     healthcare_region = healthcare_region_for_request(request, hr)
-    return render(request, "pricing/section.html", {
-        "healthcare_region": healthcare_region,
-        "price_lists": selectors.price_list_overview(request.user, healthcare_region),
-        "can_manage": selectors.can_manage(request.user, healthcare_region),
-        "my_regions": selectors.submit_regions(request.user, healthcare_region),
-    })
+    return render(
+        request,
+        "pricing/section.html",
+        {
+            "healthcare_region": healthcare_region,
+            "price_lists": selectors.price_list_overview(request.user, healthcare_region),
+            "can_manage": selectors.can_manage(request.user, healthcare_region),
+            "my_regions": selectors.submit_regions(request.user, healthcare_region),
+        },
+    )
 
 
 @login_required
@@ -57,19 +61,32 @@ def price_list_create(request, hr):
         raise PermissionDenied
     form = PriceListCreateForm(form_data(request))
     if request.method == "POST":
-        price_list = save_form(form, lambda data: services.price_list_create(
-            actor=request.user, healthcare_region=healthcare_region, year=data["year"],
-            deadline=data["deadline"]))
+        price_list = save_form(
+            form,
+            lambda data: services.price_list_create(
+                actor=request.user,
+                healthcare_region=healthcare_region,
+                year=data["year"],
+                deadline=data["deadline"],
+            ),
+        )
         if price_list:
-            messages.success(request, _("Insamlingen till prislistan för %(year)s är öppen.")
-                             % {"year": price_list.year})
+            messages.success(
+                request,
+                _("Insamlingen till prislistan för %(year)s är öppen.") % {"year": price_list.year},
+            )
             return redirect(price_list)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": _("Öppna insamling till en ny prislista"),
-        "submit_label": _("Öppna insamlingen"),
-        "back_url": reverse("pricing:section", kwargs={"hr": hr}),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": _("Öppna insamling till en ny prislista"),
+            "submit_label": _("Öppna insamlingen"),
+            "back_url": reverse("pricing:section", kwargs={"hr": hr}),
+        },
+    )
 
 
 def price_list_detail(request, hr, year):
@@ -85,26 +102,32 @@ def price_list_detail(request, hr, year):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("sida"))
     can_manage = selectors.can_manage(request.user, healthcare_region)
     my_regions = {r.pk for r in selectors.submit_regions(request.user, healthcare_region)}
-    return render(request, "pricing/price_list_detail.html", {
-        "healthcare_region": healthcare_region,
-        "price_list": price_list,
-        "statuses": selectors.region_statuses(request.user, price_list)
-        if selectors.reads_unpublished(request.user, healthcare_region) else [],
-        "readable_ids": {r.pk for r in readable},
-        "my_region_ids": my_regions,
-        "page": page,
-        "regions": readable,
-        "region": region,
-        "category": category,
-        "categories": Category.choices,
-        "can_manage": can_manage,
-        "transition_form": TransitionForm(healthcare_region=healthcare_region)
-        if can_manage else None,
-        "next_states": services.TRANSITIONS[price_list.state],
-        "documents": _documents(request, price_list),
-        "can_compile": can_manage and price_list.state in (
-            PriceList.State.CLOSED, PriceList.State.COMPILED),
-    })
+    return render(
+        request,
+        "pricing/price_list_detail.html",
+        {
+            "healthcare_region": healthcare_region,
+            "price_list": price_list,
+            "statuses": selectors.region_statuses(request.user, price_list)
+            if selectors.reads_unpublished(request.user, healthcare_region)
+            else [],
+            "readable_ids": {r.pk for r in readable},
+            "my_region_ids": my_regions,
+            "page": page,
+            "regions": readable,
+            "region": region,
+            "category": category,
+            "categories": Category.choices,
+            "can_manage": can_manage,
+            "transition_form": TransitionForm(healthcare_region=healthcare_region)
+            if can_manage
+            else None,
+            "next_states": services.TRANSITIONS[price_list.state],
+            "documents": _documents(request, price_list),
+            "can_compile": can_manage
+            and price_list.state in (PriceList.State.CLOSED, PriceList.State.COMPILED),
+        },
+    )
 
 
 def _documents(request, price_list: PriceList) -> list[dict]:
@@ -117,8 +140,14 @@ def _documents(request, price_list: PriceList) -> list[dict]:
     for kind in documents.KINDS:
         latest, versions = document_selectors.document_overview(price_list, kind)
         if latest is not None:
-            shown.append({"status": status_context(request, latest), "versions": versions,
-                          "label": document_registry.label_of(kind), "kind": kind})
+            shown.append(
+                {
+                    "status": status_context(request, latest),
+                    "versions": versions,
+                    "label": document_registry.label_of(kind),
+                    "kind": kind,
+                }
+            )
     return shown
 
 
@@ -130,15 +159,19 @@ def region_lines(request, hr, year, scb):
     items = selectors.items_for_user(request.user, price_list, region=region)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("sida"))
     sees_drafts = selectors.reads_region_draft(request.user, healthcare_region, region)
-    return render(request, "pricing/region_lines.html", {
-        "healthcare_region": healthcare_region,
-        "price_list": price_list,
-        "region": region,
-        "page": page,
-        "submissions": selectors.submissions_of(price_list, region) if sees_drafts else [],
-        "can_submit": price_list.is_collecting and region in selectors.submit_regions(
-            request.user, healthcare_region),
-    })
+    return render(
+        request,
+        "pricing/region_lines.html",
+        {
+            "healthcare_region": healthcare_region,
+            "price_list": price_list,
+            "region": region,
+            "page": page,
+            "submissions": selectors.submissions_of(price_list, region) if sees_drafts else [],
+            "can_submit": price_list.is_collecting
+            and region in selectors.submit_regions(request.user, healthcare_region),
+        },
+    )
 
 
 @login_required
@@ -154,21 +187,33 @@ def upload(request, hr, year, scb):
         file = form.cleaned_data["file"]
         try:
             if file.size > imports.MAX_BYTES:
-                raise imports.UploadRejected([imports.RowError(
-                    None, "", file.name, _("Filen är större än 10 MB."))])
+                raise imports.UploadRejected(
+                    [imports.RowError(None, "", file.name, _("Filen är större än 10 MB."))]
+                )
             submission, _lines = services.price_submission_stage(
-                actor=request.user, price_list=price_list, region=region,
-                filename=file.name, data=file.read())
+                actor=request.user,
+                price_list=price_list,
+                region=region,
+                filename=file.name,
+                data=file.read(),
+            )
         except imports.UploadRejected as rejected:
             errors = rejected.errors
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("pricing:submission", hr=hr, year=year, scb=scb, pk=submission.pk)
-    return render(request, "pricing/upload.html", {
-        "healthcare_region": healthcare_region, "price_list": price_list, "region": region,
-        "form": form, "errors": errors,
-    })
+    return render(
+        request,
+        "pricing/upload.html",
+        {
+            "healthcare_region": healthcare_region,
+            "price_list": price_list,
+            "region": region,
+            "form": form,
+            "errors": errors,
+        },
+    )
 
 
 @login_required
@@ -177,8 +222,9 @@ def submission_detail(request, hr, year, scb, pk):
     healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     region = selectors.region_for_user(request.user, price_list, scb)
-    submission = selectors.submission_for_user(request.user, price_list, region, pk,
-                                               confirm=request.method == "POST")
+    submission = selectors.submission_for_user(
+        request.user, price_list, region, pk, confirm=request.method == "POST"
+    )
     is_pending = submission.status == PriceSubmission.Status.PENDING
     error = ""
     if request.method == "POST":
@@ -190,8 +236,11 @@ def submission_detail(request, hr, year, scb, pk):
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                messages.success(request, _("%(n)s prisrader för %(region)s är inlämnade.") % {
-                    "n": submission.line_count, "region": region.name})
+                messages.success(
+                    request,
+                    _("%(n)s prisrader för %(region)s är inlämnade.")
+                    % {"n": submission.line_count, "region": region.name},
+                )
                 return redirect("pricing:region_lines", hr=hr, year=year, scb=scb)
     diffs = []
     if is_pending and submission.file:
@@ -201,13 +250,23 @@ def submission_detail(request, hr, year, scb, pk):
             error = error or _("Den sparade filen kunde inte läsas. Ladda upp den igen.")
         else:
             diffs = selectors.submission_diffs(price_list, region, lines)
-    return render(request, "pricing/submission.html", {
-        "healthcare_region": healthcare_region, "price_list": price_list, "region": region,
-        "submission": submission, "diffs": diffs, "is_pending": is_pending, "error": error,
-        "can_confirm": is_pending and price_list.is_collecting
-        and region in selectors.submit_regions(request.user, healthcare_region),
-        "flag_percent": selectors.FLAG_PERCENT,
-    })
+    return render(
+        request,
+        "pricing/submission.html",
+        {
+            "healthcare_region": healthcare_region,
+            "price_list": price_list,
+            "region": region,
+            "submission": submission,
+            "diffs": diffs,
+            "is_pending": is_pending,
+            "error": error,
+            "can_confirm": is_pending
+            and price_list.is_collecting
+            and region in selectors.submit_regions(request.user, healthcare_region),
+            "flag_percent": selectors.FLAG_PERCENT,
+        },
+    )
 
 
 def template(request, hr):
@@ -253,8 +312,12 @@ def transition(request, hr, year):
     if form.is_valid():
         try:
             services.price_list_transition(
-                actor=request.user, price_list=price_list, state=form.cleaned_data["state"],
-                decision=form.cleaned_data["decision"], deadline=form.cleaned_data["deadline"])
+                actor=request.user,
+                price_list=price_list,
+                state=form.cleaned_data["state"],
+                decision=form.cleaned_data["decision"],
+                deadline=form.cleaned_data["deadline"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -286,21 +349,37 @@ def uprate(request, hr, year):
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year, manage=True)
     form = UprateForm(form_data(request))
     if request.method == "POST":
-        new_list = save_form(form, lambda data: services.price_list_uprate(
-            actor=request.user, source=price_list, percent=data["percent"],
-            rounding=data["rounding"], deadline=data["deadline"]))
+        new_list = save_form(
+            form,
+            lambda data: services.price_list_uprate(
+                actor=request.user,
+                source=price_list,
+                percent=data["percent"],
+                rounding=data["rounding"],
+                deadline=data["deadline"],
+            ),
+        )
         if new_list:
-            messages.success(request, _("Prislistan för %(year)s är skapad som utkast.")
-                             % {"year": new_list.year})
+            messages.success(
+                request,
+                _("Prislistan för %(year)s är skapad som utkast.") % {"year": new_list.year},
+            )
             return redirect(new_list)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": _("Räkna upp prislistan %(year)s till %(next)s") % {
-            "year": price_list.year, "next": price_list.year + 1},
-        "subtitle": _("Alla priser räknas upp och avrundas. Regionerna rättar sedan sina rader."),
-        "submit_label": _("Skapa utkast"),
-        "back_url": price_list.get_absolute_url(),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": _("Räkna upp prislistan %(year)s till %(next)s")
+            % {"year": price_list.year, "next": price_list.year + 1},
+            "subtitle": _(
+                "Alla priser räknas upp och avrundas. Regionerna rättar sedan sina rader."
+            ),
+            "submit_label": _("Skapa utkast"),
+            "back_url": price_list.get_absolute_url(),
+        },
+    )
 
 
 def compare(request, hr):
@@ -311,13 +390,22 @@ def compare(request, hr):
     comparison = selectors.code_comparison(request.user, healthcare_region, code) if code else None
     chart = None
     if comparison and comparison.rows:
-        chart = charts.line_chart(layout=PRICE_CHART, label=kronor, series={
-            f"{region}, {hospital}": {y: p for y, p in zip(comparison.years, prices, strict=True)
-                                      if p is not None}
-            for region, hospital, prices in comparison.rows
-        })
-    lists = {pl.year: pl for pl in selectors.price_lists_visible(request.user, healthcare_region)
-             .select_related("healthcare_region")}
+        chart = charts.line_chart(
+            layout=PRICE_CHART,
+            label=kronor,
+            series={
+                f"{region}, {hospital}": {
+                    y: p for y, p in zip(comparison.years, prices, strict=True) if p is not None
+                }
+                for region, hospital, prices in comparison.rows
+            },
+        )
+    lists = {
+        pl.year: pl
+        for pl in selectors.price_lists_visible(request.user, healthcare_region).select_related(
+            "healthcare_region"
+        )
+    }
     years = sorted(lists)
     changes, year_from, year_to = [], None, None
     if len(years) >= 2:
@@ -328,19 +416,31 @@ def compare(request, hr):
             year_from, year_to = years[-2], years[-1]
         if year_from in lists and year_to in lists and year_from != year_to:
             changes = selectors.region_changes(request.user, lists[year_from], lists[year_to])
-    return render(request, "pricing/compare.html", {
-        "healthcare_region": healthcare_region, "code": code, "comparison": comparison,
-        "chart": chart, "codes": selectors.codes_of(request.user, healthcare_region),
-        "years": years, "year_from": year_from, "year_to": year_to, "changes": changes,
-    })
+    return render(
+        request,
+        "pricing/compare.html",
+        {
+            "healthcare_region": healthcare_region,
+            "code": code,
+            "comparison": comparison,
+            "chart": chart,
+            "codes": selectors.codes_of(request.user, healthcare_region),
+            "years": years,
+            "year_from": year_from,
+            "year_to": year_to,
+            "changes": changes,
+        },
+    )
 
 
 @login_required
 def api_tokens(request, hr, scb):
     """A price contact's keys for the region's own systems to submit through the API."""
     healthcare_region = healthcare_region_for_request(request, hr)
-    region = next((r for r in selectors.submit_regions(request.user, healthcare_region)
-                   if r.scb_code == scb), None)
+    region = next(
+        (r for r in selectors.submit_regions(request.user, healthcare_region) if r.scb_code == scb),
+        None,
+    )
     if region is None:
         raise Http404
     form = ApiTokenForm(form_data(request))
@@ -355,12 +455,21 @@ def api_tokens(request, hr, scb):
             return redirect("pricing:api_tokens", hr=hr, scb=scb)
         if form.is_valid():
             _token, new_key = services.api_token_create(
-                actor=request.user, region=region, name=form.cleaned_data["name"],
-                valid_days=form.cleaned_data["valid_days"])
+                actor=request.user,
+                region=region,
+                name=form.cleaned_data["name"],
+                valid_days=form.cleaned_data["valid_days"],
+            )
             form = ApiTokenForm()
-    return render(request, "pricing/api_tokens.html", {
-        "healthcare_region": healthcare_region, "region": region, "form": form,
-        "new_key": new_key, "now": timezone.now(),
-        "tokens": list(ApiToken.objects.filter(region=region).order_by("-created_at")),
-    })
-
+    return render(
+        request,
+        "pricing/api_tokens.html",
+        {
+            "healthcare_region": healthcare_region,
+            "region": region,
+            "form": form,
+            "new_key": new_key,
+            "now": timezone.now(),
+            "tokens": list(ApiToken.objects.filter(region=region).order_by("-created_at")),
+        },
+    )

@@ -1,6 +1,5 @@
 """Forms of the governance pages. They validate and render; saving goes through services."""
 
-
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -15,8 +14,16 @@ class MeetingForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["body", "date", "start_time", "place", "title", "notes"]
-        widgets = {"date": DateInput(), "start_time": TimeInput(), "notes": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"title": _("Till exempel ”Samverkansnämndens sammanträde”. Lämnas tom: organ och datum.")}
+        widgets = {
+            "date": DateInput(),
+            "start_time": TimeInput(),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "title": _(
+                "Till exempel ”Samverkansnämndens sammanträde”. Lämnas tom: organ och datum."
+            )
+        }
 
     def __init__(self, *args, healthcare_region, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +51,9 @@ class AgendaItemForm(ConcurrencyMixin, forms.ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise forms.ValidationError(_("Ärende %(n)s finns redan på dagordningen."), params={"n": number})
+            raise forms.ValidationError(
+                _("Ärende %(n)s finns redan på dagordningen."), params={"n": number}
+            )
         return number
 
 
@@ -67,16 +76,28 @@ class DecisionForm(ConcurrencyMixin, forms.ModelForm):
 
 class MembershipForm(ConcurrencyMixin, forms.ModelForm):
     person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.none(), required=False,
+        label=_("Person"),
+        queryset=Person.objects.none(),
+        required=False,
         empty_label=_("Ny person (fyll i namnet nedan)"),
     )
     first_name = forms.CharField(label=_("Förnamn (ny person)"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Efternamn (ny person)"), max_length=100, required=False)
-    title = forms.CharField(label=_("Titel eller uppdrag (ny person)"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("Titel eller uppdrag (ny person)"), max_length=200, required=False
+    )
 
     # The new person's name right below the list it replaces, as the list's empty choice says.
-    field_order = ["person", "first_name", "last_name", "title", "region", "role", "starts_on",
-                   "ends_on"]
+    field_order = [
+        "person",
+        "first_name",
+        "last_name",
+        "title",
+        "region",
+        "role",
+        "starts_on",
+        "ends_on",
+    ]
 
     class Meta:
         model = Membership
@@ -88,7 +109,8 @@ class MembershipForm(ConcurrencyMixin, forms.ModelForm):
         self.body = body
         self.fields["person"].queryset = Person.objects.all()
         self.fields["region"].queryset = Region.objects.filter(
-            Q(healthcare_region=body.healthcare_region_id) | Q(cooperates_with=body.healthcare_region_id)
+            Q(healthcare_region=body.healthcare_region_id)
+            | Q(cooperates_with=body.healthcare_region_id)
         )
         self.fields["region"].empty_label = _("Välj region")
         self.fields["role"].choices = [("", _("Välj roll")), *Membership.Role.choices]
@@ -104,8 +126,14 @@ class MembershipForm(ConcurrencyMixin, forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk and not cleaned.get("person"):
             for name, message in (
-                ("first_name", _("Ange förnamn för den nya personen, eller välj en person i listan.")),
-                ("last_name", _("Ange efternamn för den nya personen, eller välj en person i listan.")),
+                (
+                    "first_name",
+                    _("Ange förnamn för den nya personen, eller välj en person i listan."),
+                ),
+                (
+                    "last_name",
+                    _("Ange efternamn för den nya personen, eller välj en person i listan."),
+                ),
             ):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, message)

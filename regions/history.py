@@ -55,8 +55,10 @@ def _object_label(names: Names, model, data: dict) -> str:
     if model is Decision:
         return f"§ {data.get('paragraph')} {data.get('title', '')}"
     if "person_id" in data and "role" in data:
-        return f"{names.display(model, 'person_id', data['person_id'])}, " \
-               f"{names.display(model, 'role', data['role']).lower()}"
+        return (
+            f"{names.display(model, 'person_id', data['person_id'])}, "
+            f"{names.display(model, 'role', data['role']).lower()}"
+        )
     for key in ("title", "name"):
         if data.get(key):
             return data[key]
@@ -71,6 +73,9 @@ def governance_history(
     scope = Q(pk__in=[])
     for source in sources:
         scope |= Q(pgh_model=source.event_model) & source.scope(healthcare_region)
-    events = (MiddlewareEvents.objects.across(*(source.event_model for source in sources))
-              .filter(scope).order_by("-pgh_created_at", "-pgh_id")[offset:offset + limit])
+    events = (
+        MiddlewareEvents.objects.across(*(source.event_model for source in sources))
+        .filter(scope)
+        .order_by("-pgh_created_at", "-pgh_id")[offset : offset + limit]
+    )
     return history_entries(events, object_label=_object_label)

@@ -142,7 +142,10 @@ class RoleGroup(models.Model):
     group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="role_group")
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, on_delete=models.CASCADE, null=True, blank=True,
+        HealthcareRegion,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="role_groups",
     )
     region = models.ForeignKey(
@@ -227,9 +230,7 @@ class Body(TimestampedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(
-            "regions:body", kwargs={"hr": self.healthcare_region.slug, "pk": self.pk}
-        )
+        return reverse("regions:body", kwargs={"hr": self.healthcare_region.slug, "pk": self.pk})
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -303,14 +304,20 @@ class Membership(TimestampedModel):
                 expressions=[
                     (F("body"), RangeOperators.EQUAL),
                     (F("person"), RangeOperators.EQUAL),
-                    (DateRange("starts_on", "ends_on", models.Value("[]")), RangeOperators.OVERLAPS),
+                    (
+                        DateRange("starts_on", "ends_on", models.Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
                 ],
             ),
             ExclusionConstraint(
                 name="membership_one_chair_at_a_time",
                 expressions=[
                     (F("body"), RangeOperators.EQUAL),
-                    (DateRange("starts_on", "ends_on", models.Value("[]")), RangeOperators.OVERLAPS),
+                    (
+                        DateRange("starts_on", "ends_on", models.Value("[]")),
+                        RangeOperators.OVERLAPS,
+                    ),
                 ],
                 condition=Q(role="ordforande"),
             ),
@@ -337,7 +344,9 @@ class Meeting(TimestampedModel):
     is_published = models.BooleanField(
         _("protokollet är publicerat"),
         default=False,
-        help_text=_("Ett publicerat protokoll med sina beslut är en allmän handling och syns för alla."),
+        help_text=_(
+            "Ett publicerat protokoll med sina beslut är en allmän handling och syns för alla."
+        ),
     )
 
     class Meta:
@@ -358,7 +367,9 @@ class Meeting(TimestampedModel):
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class AgendaItem(TimestampedModel):
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("sammanträde"), on_delete=models.CASCADE,
+        Meeting,
+        verbose_name=_("sammanträde"),
+        on_delete=models.CASCADE,
         related_name="agenda_items",
     )
     number = models.PositiveSmallIntegerField(_("nummer"))
@@ -383,7 +394,9 @@ class AgendaItem(TimestampedModel):
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Decision(TimestampedModel):
     meeting = models.ForeignKey(
-        Meeting, verbose_name=_("sammanträde"), on_delete=models.PROTECT,
+        Meeting,
+        verbose_name=_("sammanträde"),
+        on_delete=models.PROTECT,
         related_name="decisions",
     )
     agenda_item = models.ForeignKey(

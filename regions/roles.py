@@ -37,14 +37,18 @@ ROLE_SPECS = {
                 permissions.WRITE_FOLLOW_UP,
                 permissions.MANAGE_PRICE_LISTS,
             ),
-            _("Skapar och redigerar planer, återrapporter, sammanträden och beslut; "
-              "öppnar och stänger prisinsamlingen."),
+            _(
+                "Skapar och redigerar planer, återrapporter, sammanträden och beslut; "
+                "öppnar och stänger prisinsamlingen."
+            ),
         ),
         RoleSpec(
             RoleGroup.Role.BOARD_MEMBER,
             HEALTHCARE_REGION,
             (permissions.VIEW_INTERNAL, permissions.COMMENT_REPORTS),
-            _("Läser allt i sin sjukvårdsregion, även utkast på remiss; kommenterar återrapporter."),
+            _(
+                "Läser allt i sin sjukvårdsregion, även utkast på remiss; kommenterar återrapporter."
+            ),
         ),
         RoleSpec(
             RoleGroup.Role.GROUP_LEAD,

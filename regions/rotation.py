@@ -55,7 +55,9 @@ def rotation_plan(
     result = []
     if index >= 0 and first_year <= this_year:
         region = order[index % len(order)]
-        result.append(RotationPeriod(first_year, first_year + period_years - 1, region, region, True))
+        result.append(
+            RotationPeriod(first_year, first_year + period_years - 1, region, region, True)
+        )
     for step in range(1, periods + 1):
         region = order[(index + step) % len(order)]
         start = first_year + step * period_years

@@ -53,17 +53,22 @@ class PortalPermissions:
     def fingerprint(self) -> str:
         """The same for two users exactly when they hold the same permissions: pages
         that depend on nothing else of the user are shared by that key."""
-        canonical = repr((
-            self.is_superuser,
-            sorted((pk, sorted(perms)) for pk, perms in self.healthcare_regions.items()),
-            sorted((pk, sorted(perms)) for pk, perms in self.regions.items()),
-        ))
+        canonical = repr(
+            (
+                self.is_superuser,
+                sorted((pk, sorted(perms)) for pk, perms in self.healthcare_regions.items()),
+                sorted((pk, sorted(perms)) for pk, perms in self.regions.items()),
+            )
+        )
         return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
 def _permission_rows(model, scope: str, **lookup):
-    return model.objects.filter(**lookup).annotate(scope=Value(scope)).values_list(
-        "scope", "content_object_id", "permission__codename")
+    return (
+        model.objects.filter(**lookup)
+        .annotate(scope=Value(scope))
+        .values_list("scope", "content_object_id", "permission__codename")
+    )
 
 
 def permissions_for_user(user) -> PortalPermissions:
@@ -129,7 +134,9 @@ def healthcare_region_for_request(request, slug: str) -> HealthcareRegion:
 def healthcare_regions_with_regions() -> QuerySet[HealthcareRegion]:
     return HealthcareRegion.objects.prefetch_related(
         Prefetch("regions", queryset=Region.objects.select_related("cooperates_with")),
-        Prefetch("cooperating_regions", queryset=Region.objects.select_related("healthcare_region")),
+        Prefetch(
+            "cooperating_regions", queryset=Region.objects.select_related("healthcare_region")
+        ),
     )
 
 
@@ -147,7 +154,8 @@ def region_price_contacts(region) -> QuerySet[User]:
     """The active users who hold the price-contact role in a region (an instance, an id
     or an OuterRef to one)."""
     return User.objects.filter(
-        is_active=True, groups__role_group__role=RoleGroup.Role.PRICE_CONTACT,
+        is_active=True,
+        groups__role_group__role=RoleGroup.Role.PRICE_CONTACT,
         groups__role_group__region=region,
     )
 
@@ -160,7 +168,9 @@ def healthcare_regions_for_user(user) -> list[HealthcareRegion]:
     ids = set(perms.healthcare_regions)
     if perms.regions:
         ids |= set(
-            Region.objects.filter(pk__in=perms.regions).values_list("healthcare_region_id", flat=True)
+            Region.objects.filter(pk__in=perms.regions).values_list(
+                "healthcare_region_id", flat=True
+            )
         )
     return list(HealthcareRegion.objects.filter(pk__in=ids))
 

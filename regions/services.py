@@ -83,7 +83,9 @@ def role_grant(*, user: User, role: str, scope: HealthcareRegion | Region) -> Ro
 
 def role_revoke(*, user: User, role: str, scope: HealthcareRegion | Region) -> bool:
     """Take a role away; returns whether the user had it."""
-    lookup = {"healthcare_region": scope} if isinstance(scope, HealthcareRegion) else {"region": scope}
+    lookup = (
+        {"healthcare_region": scope} if isinstance(scope, HealthcareRegion) else {"region": scope}
+    )
     with transaction.atomic():
         role_group = RoleGroup.objects.filter(role=role, **lookup).select_related("group").first()
         if role_group is None or not user.groups.filter(pk=role_group.group_id).exists():
@@ -95,8 +97,9 @@ def role_revoke(*, user: User, role: str, scope: HealthcareRegion | Region) -> b
 # People and memberships ------------------------------------------------------------
 
 
-def person_create(*, actor: User | None, first_name: str, last_name: str, title: str = "",
-                  email: str = "") -> Person:
+def person_create(
+    *, actor: User | None, first_name: str, last_name: str, title: str = "", email: str = ""
+) -> Person:
     with transaction.atomic(), history_context(actor):
         return _save(Person(first_name=first_name, last_name=last_name, title=title, email=email))
 
@@ -104,8 +107,11 @@ def person_create(*, actor: User | None, first_name: str, last_name: str, title:
 def person_chosen_or_created(*, actor: User | None, data: dict) -> Person:
     """The person an appointment form chose, or a new one from its name fields."""
     return data["person"] or person_create(
-        actor=actor, first_name=data["first_name"].strip(), last_name=data["last_name"].strip(),
-        title=(data.get("title") or "").strip())
+        actor=actor,
+        first_name=data["first_name"].strip(),
+        last_name=data["last_name"].strip(),
+        title=(data.get("title") or "").strip(),
+    )
 
 
 def _check_region_belongs(body: Body, region: Region):
@@ -113,8 +119,10 @@ def _check_region_belongs(body: Body, region: Region):
         region.cooperates_with_id != body.healthcare_region_id
     ):
         raise ValidationError(
-            {"region": _("%(region)s ingår inte i %(hr)s.")
-             % {"region": region.name, "hr": body.healthcare_region.name}}
+            {
+                "region": _("%(region)s ingår inte i %(hr)s.")
+                % {"region": region.name, "hr": body.healthcare_region.name}
+            }
         )
 
 
@@ -139,30 +147,52 @@ def _save_membership(membership: Membership) -> Membership:
     return membership
 
 
-def membership_create(*, actor: User | None, body: Body, person: Person, region: Region,
-                      role: str, starts_on: datetime.date,
-                      ends_on: datetime.date | None = None) -> Membership:
+def membership_create(
+    *,
+    actor: User | None,
+    body: Body,
+    person: Person,
+    region: Region,
+    role: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> Membership:
     """Appoint a person to a body, representing a region, for a term."""
     with transaction.atomic(), history_context(actor):
         return _save_membership(
-            Membership(body=body, person=person, region=region, role=role,
-                       starts_on=starts_on, ends_on=ends_on)
+            Membership(
+                body=body,
+                person=person,
+                region=region,
+                role=role,
+                starts_on=starts_on,
+                ends_on=ends_on,
+            )
         )
 
 
-def membership_update(*, actor: User | None, membership: Membership, fields: dict,
-                      expected_updated_at: datetime.datetime | None = None) -> Membership:
+def membership_update(
+    *,
+    actor: User | None,
+    membership: Membership,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Membership:
     with transaction.atomic(), history_context(actor):
         current = lock_unchanged(Membership, membership.pk, expected_updated_at)
         return _save_membership(_apply(current, fields))
 
 
-def membership_end(*, actor: User | None, membership: Membership, ends_on: datetime.date) -> Membership:
+def membership_end(
+    *, actor: User | None, membership: Membership, ends_on: datetime.date
+) -> Membership:
     """End a term on a date (the last day of the term)."""
     if ends_on < membership.starts_on:
         raise ValidationError(
-            {"ends_on": _("Uppdraget kan inte sluta före det började (%(date)s).")
-             % {"date": membership.starts_on.isoformat()}}
+            {
+                "ends_on": _("Uppdraget kan inte sluta före det började (%(date)s).")
+                % {"date": membership.starts_on.isoformat()}
+            }
         )
     return membership_update(actor=actor, membership=membership, fields={"ends_on": ends_on})
 
@@ -170,19 +200,37 @@ def membership_end(*, actor: User | None, membership: Membership, ends_on: datet
 # Meetings, agenda items, decisions -------------------------------------------------
 
 
-def meeting_create(*, actor: User | None, body: Body, date: datetime.date,
-                   start_time: datetime.time | None = None, place: str = "", title: str = "",
-                   notes: str = "") -> Meeting:
+def meeting_create(
+    *,
+    actor: User | None,
+    body: Body,
+    date: datetime.date,
+    start_time: datetime.time | None = None,
+    place: str = "",
+    title: str = "",
+    notes: str = "",
+) -> Meeting:
     with transaction.atomic(), history_context(actor):
-        return _save(Meeting(body=body, date=date, start_time=start_time, place=place,
-                             title=title, notes=notes))
+        return _save(
+            Meeting(
+                body=body, date=date, start_time=start_time, place=place, title=title, notes=notes
+            )
+        )
 
 
-def meeting_update(*, actor: User | None, meeting: Meeting, fields: dict,
-                   expected_updated_at: datetime.datetime | None = None) -> Meeting:
+def meeting_update(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Meeting:
     with transaction.atomic(), history_context(actor):
         current = lock_unchanged(Meeting, meeting.pk, expected_updated_at)
-        if "body" in fields and fields["body"].healthcare_region_id != current.body.healthcare_region_id:
+        if (
+            "body" in fields
+            and fields["body"].healthcare_region_id != current.body.healthcare_region_id
+        ):
             raise ValidationError({"body": _("Organet tillhör en annan sjukvårdsregion.")})
         return _save(_apply(current, fields))
 
@@ -196,17 +244,29 @@ def agenda_item_next_number(meeting: Meeting) -> int:
     return (meeting.agenda_items.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
-def agenda_item_create(*, actor: User | None, meeting: Meeting, title: str,
-                       description: str = "", number: int | None = None) -> AgendaItem:
+def agenda_item_create(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    title: str,
+    description: str = "",
+    number: int | None = None,
+) -> AgendaItem:
     with transaction.atomic(), history_context(actor):
         Meeting.objects.select_for_update().get(pk=meeting.pk)
         number = number or agenda_item_next_number(meeting)
-        return _save(AgendaItem(meeting=meeting, number=number, title=title,
-                                description=description))
+        return _save(
+            AgendaItem(meeting=meeting, number=number, title=title, description=description)
+        )
 
 
-def agenda_item_update(*, actor: User | None, item: AgendaItem, fields: dict,
-                       expected_updated_at: datetime.datetime | None = None) -> AgendaItem:
+def agenda_item_update(
+    *,
+    actor: User | None,
+    item: AgendaItem,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> AgendaItem:
     with transaction.atomic(), history_context(actor):
         current = lock_unchanged(AgendaItem, item.pk, expected_updated_at)
         return _save(_apply(current, fields))
@@ -235,21 +295,36 @@ def _check_decision(decision: Decision):
     ).exclude(pk=decision.pk)
     if clash.exists():
         raise ValidationError(
-            {"paragraph": _("§ %(n)s finns redan för %(body)s %(year)s.")
-             % {"n": decision.paragraph, "body": decision.meeting.body.name,
-                "year": decision.meeting.date.year}}
+            {
+                "paragraph": _("§ %(n)s finns redan för %(body)s %(year)s.")
+                % {
+                    "n": decision.paragraph,
+                    "body": decision.meeting.body.name,
+                    "year": decision.meeting.date.year,
+                }
+            }
         )
 
 
-def decision_create(*, actor: User | None, meeting: Meeting, title: str, text: str,
-                    paragraph: int | None = None, agenda_item: AgendaItem | None = None,
-                    subject=None) -> Decision:
+def decision_create(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    title: str,
+    text: str,
+    paragraph: int | None = None,
+    agenda_item: AgendaItem | None = None,
+    subject=None,
+) -> Decision:
     """Record a decision (§) at a meeting; `subject` is the document it decides, if any."""
     with transaction.atomic(), history_context(actor):
         # Serialise § numbering per body so two kansli users cannot take the same number.
         Body.objects.select_for_update().get(pk=meeting.body_id)
         decision = Decision(
-            meeting=meeting, agenda_item=agenda_item, title=title, text=text,
+            meeting=meeting,
+            agenda_item=agenda_item,
+            title=title,
+            text=text,
             paragraph=paragraph or decision_next_paragraph(meeting.body, meeting.date.year),
         )
         if subject is not None:
@@ -258,8 +333,13 @@ def decision_create(*, actor: User | None, meeting: Meeting, title: str, text: s
         return _save(decision)
 
 
-def decision_update(*, actor: User | None, decision: Decision, fields: dict,
-                    expected_updated_at: datetime.datetime | None = None) -> Decision:
+def decision_update(
+    *,
+    actor: User | None,
+    decision: Decision,
+    fields: dict,
+    expected_updated_at: datetime.datetime | None = None,
+) -> Decision:
     with transaction.atomic(), history_context(actor):
         Body.objects.select_for_update().get(pk=decision.meeting.body_id)
         current = lock_unchanged(Decision, decision.pk, expected_updated_at)

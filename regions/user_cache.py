@@ -49,8 +49,9 @@ def _user_generation_key(user_id: int) -> str:
 def user_get(user_id: int, load):
     """The user's row, from the cache or `load()` (None: no such user), with the user's
     permissions attached (`prefetched_permissions`) when the cache has them too."""
-    (user, user_generation), (permissions, _) = generations.fetch_many([
-        (_user_key(user_id), _user_generation_key(user_id)), (_key(user_id), GENERATION_KEY)])
+    (user, user_generation), (permissions, _) = generations.fetch_many(
+        [(_user_key(user_id), _user_generation_key(user_id)), (_key(user_id), GENERATION_KEY)]
+    )
     if user is None:
         user = load()
         if user is None:
@@ -90,15 +91,18 @@ def connect_signals() -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    for label in ("regions.HealthcareRegionGroupObjectPermission",
-                  "regions.HealthcareRegionUserObjectPermission",
-                  "regions.RegionGroupObjectPermission",
-                  "regions.RegionUserObjectPermission"):
+    for label in (
+        "regions.HealthcareRegionGroupObjectPermission",
+        "regions.HealthcareRegionUserObjectPermission",
+        "regions.RegionGroupObjectPermission",
+        "regions.RegionUserObjectPermission",
+    ):
         model = apps.get_model(label)
         post_save.connect(_changed, sender=model, dispatch_uid=f"permissions-{label}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"permissions-del-{label}")
     post_delete.connect(_changed, sender=Group, dispatch_uid="permissions-del-group")
     post_save.connect(_user_changed, sender=get_user_model(), dispatch_uid="user-saved")
     post_delete.connect(_user_changed, sender=get_user_model(), dispatch_uid="user-deleted")
-    m2m_changed.connect(_changed, sender=get_user_model().groups.through,
-                        dispatch_uid="permissions-user-groups")
+    m2m_changed.connect(
+        _changed, sender=get_user_model().groups.through, dispatch_uid="permissions-user-groups"
+    )

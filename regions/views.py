@@ -47,12 +47,16 @@ def healthcare_region_start(request, hr):
     meetings = selectors.meetings_visible_to(request.user, healthcare_region).select_related(
         "body__healthcare_region"
     )
-    return render(request, "regions/healthcare_region_start.html", {
-        "healthcare_region": healthcare_region,
-        "upcoming": list(meetings.filter(date__gte=today).order_by("date")[:5]),
-        "decisions": selectors.decisions_recent(request.user, healthcare_region),
-        "can_manage": _can_manage(request, healthcare_region),
-    })
+    return render(
+        request,
+        "regions/healthcare_region_start.html",
+        {
+            "healthcare_region": healthcare_region,
+            "upcoming": list(meetings.filter(date__gte=today).order_by("date")[:5]),
+            "decisions": selectors.decisions_recent(request.user, healthcare_region),
+            "can_manage": _can_manage(request, healthcare_region),
+        },
+    )
 
 
 def healthcare_region_about(request, hr):
@@ -65,12 +69,16 @@ def healthcare_region_about(request, hr):
     for body in bodies:
         if body.parent_id:
             children.setdefault(body.parent_id, []).append(body)
-    return render(request, "regions/healthcare_region_about.html", {
-        "healthcare_region": healthcare_region,
-        "regions": regions,
-        "cooperating": cooperating,
-        "bodies": [(body, children.get(body.pk, [])) for body in top_level],
-    })
+    return render(
+        request,
+        "regions/healthcare_region_about.html",
+        {
+            "healthcare_region": healthcare_region,
+            "regions": regions,
+            "cooperating": cooperating,
+            "bodies": [(body, children.get(body.pk, [])) for body in top_level],
+        },
+    )
 
 
 # Bodies and members ----------------------------------------------------------------
@@ -80,15 +88,19 @@ def body_detail(request, hr, pk):
     healthcare_region = selectors.healthcare_region_for_request(request, hr)
     body = selectors.body_for_user(request.user, healthcare_region, pk)
     memberships = selectors.memberships_current(body)
-    return render(request, "regions/body_detail.html", {
-        "healthcare_region": healthcare_region,
-        "body": body,
-        "groups": selectors.memberships_by_region(memberships),
-        "member_count": len(memberships),
-        "rotation": leadership_rotation_propose(body) if body.rotates_leadership else [],
-        "children": list(body.children.select_related("healthcare_region")),
-        "can_manage": _can_manage(request, healthcare_region),
-    })
+    return render(
+        request,
+        "regions/body_detail.html",
+        {
+            "healthcare_region": healthcare_region,
+            "body": body,
+            "groups": selectors.memberships_by_region(memberships),
+            "member_count": len(memberships),
+            "rotation": leadership_rotation_propose(body) if body.rotates_leadership else [],
+            "children": list(body.children.select_related("healthcare_region")),
+            "can_manage": _can_manage(request, healthcare_region),
+        },
+    )
 
 
 @login_required
@@ -97,23 +109,38 @@ def membership_create(request, hr, pk):
     body = selectors.body_for_user(request.user, healthcare_region, pk, change=True)
     form = MembershipForm(form_data(request), body=body)
     if request.method == "POST":
+
         def save(data):
             person = services.person_chosen_or_created(actor=request.user, data=data)
             return services.membership_create(
-                actor=request.user, body=body, person=person, region=data["region"],
-                role=data["role"], starts_on=data["starts_on"], ends_on=data["ends_on"],
+                actor=request.user,
+                body=body,
+                person=person,
+                region=data["region"],
+                role=data["role"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
             )
 
         membership = save_form(form, transaction.atomic()(save), conflict_message="")
         if membership:
-            messages.success(request, _("%(person)s har lagts till i %(body)s.")
-                             % {"person": membership.person, "body": body.name})
+            messages.success(
+                request,
+                _("%(person)s har lagts till i %(body)s.")
+                % {"person": membership.person, "body": body.name},
+            )
             return redirect(body)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": _("Nytt uppdrag i %(body)s") % {"body": body.name},
-        "back_url": body.get_absolute_url(), "submit_label": _("Lägg till"),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": _("Nytt uppdrag i %(body)s") % {"body": body.name},
+            "back_url": body.get_absolute_url(),
+            "submit_label": _("Lägg till"),
+        },
+    )
 
 
 @login_required
@@ -122,20 +149,33 @@ def membership_update(request, hr, pk):
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
     form = MembershipForm(form_data(request), instance=membership, body=membership.body)
     if request.method == "POST":
-        saved = save_form(form, lambda data: services.membership_update(
-            actor=request.user, membership=membership,
-            fields={k: data[k] for k in ("person", "region", "role", "starts_on", "ends_on")},
-            expected_updated_at=form.expected_version(),
-        ), conflict_message=_("Någon annan har ändrat uppdraget medan du redigerade. "
-                              "Kontrollera uppgifterna och spara igen."))
+        saved = save_form(
+            form,
+            lambda data: services.membership_update(
+                actor=request.user,
+                membership=membership,
+                fields={k: data[k] for k in ("person", "region", "role", "starts_on", "ends_on")},
+                expected_updated_at=form.expected_version(),
+            ),
+            conflict_message=_(
+                "Någon annan har ändrat uppdraget medan du redigerade. "
+                "Kontrollera uppgifterna och spara igen."
+            ),
+        )
         if saved:
             messages.success(request, _("Uppdraget har sparats."))
             return redirect(membership.body)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": _("Ändra uppdrag: %(m)s") % {"m": membership.person},
-        "back_url": membership.body.get_absolute_url(), "submit_label": _("Spara"),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": _("Ändra uppdrag: %(m)s") % {"m": membership.person},
+            "back_url": membership.body.get_absolute_url(),
+            "submit_label": _("Spara"),
+        },
+    )
 
 
 @login_required
@@ -144,20 +184,36 @@ def membership_end(request, hr, pk):
     membership = selectors.membership_for_user(request.user, healthcare_region, pk)
     form = MembershipEndForm(form_data(request), initial={"ends_on": timezone.localdate()})
     if request.method == "POST":
-        saved = save_form(form, lambda data: services.membership_end(
-            actor=request.user, membership=membership, ends_on=data["ends_on"]),
-            conflict_message="")
+        saved = save_form(
+            form,
+            lambda data: services.membership_end(
+                actor=request.user, membership=membership, ends_on=data["ends_on"]
+            ),
+            conflict_message="",
+        )
         if saved:
-            messages.success(request, _("Uppdraget för %(p)s avslutas %(d)s.")
-                             % {"p": membership.person, "d": saved.ends_on.isoformat()})
+            messages.success(
+                request,
+                _("Uppdraget för %(p)s avslutas %(d)s.")
+                % {"p": membership.person, "d": saved.ends_on.isoformat()},
+            )
             return redirect(membership.body)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": _("Avsluta uppdrag: %(p)s, %(role)s i %(body)s") % {
-            "p": membership.person, "role": membership.get_role_display().lower(),
-            "body": membership.body.name},
-        "back_url": membership.body.get_absolute_url(), "submit_label": _("Avsluta uppdraget"),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": _("Avsluta uppdrag: %(p)s, %(role)s i %(body)s")
+            % {
+                "p": membership.person,
+                "role": membership.get_role_display().lower(),
+                "body": membership.body.name,
+            },
+            "back_url": membership.body.get_absolute_url(),
+            "submit_label": _("Avsluta uppdraget"),
+        },
+    )
 
 
 # Meetings --------------------------------------------------------------------------
@@ -165,51 +221,70 @@ def membership_end(request, hr, pk):
 
 def meeting_list(request, hr):
     healthcare_region = selectors.healthcare_region_for_request(request, hr)
-    board = (
-        Body.objects.filter(healthcare_region=healthcare_region, kind=Body.Kind.BOARD).first()
+    board = Body.objects.filter(healthcare_region=healthcare_region, kind=Body.Kind.BOARD).first()
+    return render(
+        request,
+        "regions/meeting_list.html",
+        {
+            "healthcare_region": healthcare_region,
+            "board": board,
+            "meetings": selectors.meeting_list(request.user, healthcare_region),
+            "can_manage": _can_manage(request, healthcare_region),
+            "shows_internal": selectors.can_view_internal(request.user, healthcare_region),
+        },
     )
-    return render(request, "regions/meeting_list.html", {
-        "healthcare_region": healthcare_region,
-        "board": board,
-        "meetings": selectors.meeting_list(request.user, healthcare_region),
-        "can_manage": _can_manage(request, healthcare_region),
-        "shows_internal": selectors.can_view_internal(request.user, healthcare_region),
-    })
 
 
 @login_required
 def meeting_create(request, hr):
     healthcare_region = selectors.healthcare_region_for_request(request, hr)
-    selectors.require_healthcare_region_perm(request.user, healthcare_region, permissions.MANAGE_GOVERNANCE)
+    selectors.require_healthcare_region_perm(
+        request.user, healthcare_region, permissions.MANAGE_GOVERNANCE
+    )
     initial = {}
     board = Body.objects.filter(healthcare_region=healthcare_region, kind=Body.Kind.BOARD).first()
     if board:
         initial["body"] = board.pk
     form = MeetingForm(form_data(request), initial=initial, healthcare_region=healthcare_region)
     if request.method == "POST":
-        meeting = save_form(form, lambda data: services.meeting_create(
-            actor=request.user, **{k: data[k] for k in MeetingForm.Meta.fields}),
-            conflict_message="")
+        meeting = save_form(
+            form,
+            lambda data: services.meeting_create(
+                actor=request.user, **{k: data[k] for k in MeetingForm.Meta.fields}
+            ),
+            conflict_message="",
+        )
         if meeting:
             messages.success(request, _("Sammanträdet har skapats."))
             return redirect(meeting)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form, "title": _("Nytt sammanträde"),
-        "back_url": f"/{healthcare_region.slug}/sammantraden/", "submit_label": _("Skapa sammanträdet"),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": _("Nytt sammanträde"),
+            "back_url": f"/{healthcare_region.slug}/sammantraden/",
+            "submit_label": _("Skapa sammanträdet"),
+        },
+    )
 
 
 def meeting_detail(request, hr, pk):
     healthcare_region = selectors.healthcare_region_for_request(request, hr)
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk)
     items, decisions = selectors.meeting_detail(meeting)
-    return render(request, "regions/meeting_detail.html", {
-        "healthcare_region": healthcare_region,
-        "meeting": meeting,
-        "agenda_items": items,
-        "decisions": decisions,
-        "can_manage": _can_manage(request, healthcare_region),
-    })
+    return render(
+        request,
+        "regions/meeting_detail.html",
+        {
+            "healthcare_region": healthcare_region,
+            "meeting": meeting,
+            "agenda_items": items,
+            "decisions": decisions,
+            "can_manage": _can_manage(request, healthcare_region),
+        },
+    )
 
 
 @login_required
@@ -218,21 +293,34 @@ def meeting_update(request, hr, pk):
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     form = MeetingForm(form_data(request), instance=meeting, healthcare_region=healthcare_region)
     if request.method == "POST":
-        saved = save_form(form, lambda data: services.meeting_update(
-            actor=request.user, meeting=meeting,
-            fields={k: data[k] for k in MeetingForm.Meta.fields},
-            expected_updated_at=form.expected_version(),
-        ), conflict_message=_("Någon annan har ändrat sammanträdet medan du redigerade. "
-                              "Den sparade versionen visas nedan; dina ändringar finns kvar "
-                              "i formuläret. Spara igen för att ersätta den."))
+        saved = save_form(
+            form,
+            lambda data: services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                fields={k: data[k] for k in MeetingForm.Meta.fields},
+                expected_updated_at=form.expected_version(),
+            ),
+            conflict_message=_(
+                "Någon annan har ändrat sammanträdet medan du redigerade. "
+                "Den sparade versionen visas nedan; dina ändringar finns kvar "
+                "i formuläret. Spara igen för att ersätta den."
+            ),
+        )
         if saved:
             messages.success(request, _("Sammanträdet har sparats."))
             return redirect(saved)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": _("Ändra sammanträde: %(m)s") % {"m": meeting},
-        "back_url": meeting.get_absolute_url(), "submit_label": _("Spara"),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": _("Ändra sammanträde: %(m)s") % {"m": meeting},
+            "back_url": meeting.get_absolute_url(),
+            "submit_label": _("Spara"),
+        },
+    )
 
 
 @login_required
@@ -242,8 +330,12 @@ def meeting_publish(request, hr, pk):
     meeting = selectors.meeting_for_user(request.user, healthcare_region, pk, change=True)
     publish = request.POST.get("publish") == "1"
     services.meeting_set_published(actor=request.user, meeting=meeting, published=publish)
-    messages.success(request, _("Protokollet är publicerat och syns nu för alla.") if publish
-                     else _("Protokollet är inte längre publicerat."))
+    messages.success(
+        request,
+        _("Protokollet är publicerat och syns nu för alla.")
+        if publish
+        else _("Protokollet är inte längre publicerat."),
+    )
     return redirect(meeting)
 
 
@@ -257,23 +349,37 @@ def agenda_item_edit(request, hr, pk, item_pk=None):
         fields = ("number", "title", "description")
         if item is None:
             save = lambda data: services.agenda_item_create(  # noqa: E731
-                actor=request.user, meeting=meeting, **{k: data[k] for k in fields})
+                actor=request.user, meeting=meeting, **{k: data[k] for k in fields}
+            )
         else:
             save = lambda data: services.agenda_item_update(  # noqa: E731
-                actor=request.user, item=item,
+                actor=request.user,
+                item=item,
                 fields={**{k: data[k] for k in fields}, "number": data["number"] or item.number},
-                expected_updated_at=form.expected_version())
-        saved = save_form(form, save, conflict_message=_(
-            "Någon annan har ändrat ärendet medan du redigerade. Spara igen för att ersätta det."))
+                expected_updated_at=form.expected_version(),
+            )
+        saved = save_form(
+            form,
+            save,
+            conflict_message=_(
+                "Någon annan har ändrat ärendet medan du redigerade. Spara igen för att ersätta det."
+            ),
+        )
         if saved:
             messages.success(request, _("Ärendet har sparats."))
             return redirect(meeting)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": (_("Ändra ärende %(n)s") % {"n": item.number}) if item else _("Nytt ärende"),
-        "subtitle": str(meeting),
-        "back_url": meeting.get_absolute_url(), "submit_label": _("Spara"),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": (_("Ändra ärende %(n)s") % {"n": item.number}) if item else _("Nytt ärende"),
+            "subtitle": str(meeting),
+            "back_url": meeting.get_absolute_url(),
+            "submit_label": _("Spara"),
+        },
+    )
 
 
 @login_required
@@ -285,11 +391,16 @@ def agenda_item_delete(request, hr, pk, item_pk):
         services.agenda_item_delete(actor=request.user, item=item)
         messages.success(request, _("Ärendet har tagits bort."))
         return redirect(meeting)
-    return render(request, "core/confirm_delete.html", {
-        "healthcare_region": healthcare_region, "object": item,
-        "title": _("Ta bort ärende %(n)s?") % {"n": item.number},
-        "back_url": meeting.get_absolute_url(),
-    })
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "healthcare_region": healthcare_region,
+            "object": item,
+            "title": _("Ta bort ärende %(n)s?") % {"n": item.number},
+            "back_url": meeting.get_absolute_url(),
+        },
+    )
 
 
 @login_required
@@ -302,25 +413,43 @@ def decision_edit(request, hr, pk, decision_pk=None):
         fields = ("paragraph", "agenda_item", "title", "text")
         if decision is None:
             save = lambda data: services.decision_create(  # noqa: E731
-                actor=request.user, meeting=meeting, **{k: data[k] for k in fields})
+                actor=request.user, meeting=meeting, **{k: data[k] for k in fields}
+            )
         else:
             save = lambda data: services.decision_update(  # noqa: E731
-                actor=request.user, decision=decision,
-                fields={**{k: data[k] for k in fields},
-                        "paragraph": data["paragraph"] or decision.paragraph},
-                expected_updated_at=form.expected_version())
-        saved = save_form(form, save, conflict_message=_(
-            "Någon annan har ändrat beslutet medan du redigerade. Den sparade versionen visas "
-            "nedan; spara igen för att ersätta den."))
+                actor=request.user,
+                decision=decision,
+                fields={
+                    **{k: data[k] for k in fields},
+                    "paragraph": data["paragraph"] or decision.paragraph,
+                },
+                expected_updated_at=form.expected_version(),
+            )
+        saved = save_form(
+            form,
+            save,
+            conflict_message=_(
+                "Någon annan har ändrat beslutet medan du redigerade. Den sparade versionen visas "
+                "nedan; spara igen för att ersätta den."
+            ),
+        )
         if saved:
             messages.success(request, _("Beslutet § %(n)s har sparats.") % {"n": saved.paragraph})
             return redirect(meeting)
-    return render(request, "core/form_page.html", {
-        "healthcare_region": healthcare_region, "form": form,
-        "title": (_("Ändra beslut § %(n)s") % {"n": decision.paragraph}) if decision else _("Nytt beslut"),
-        "subtitle": str(meeting),
-        "back_url": meeting.get_absolute_url(), "submit_label": _("Spara beslutet"),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "healthcare_region": healthcare_region,
+            "form": form,
+            "title": (_("Ändra beslut § %(n)s") % {"n": decision.paragraph})
+            if decision
+            else _("Nytt beslut"),
+            "subtitle": str(meeting),
+            "back_url": meeting.get_absolute_url(),
+            "submit_label": _("Spara beslutet"),
+        },
+    )
 
 
 @login_required
@@ -337,14 +466,21 @@ def decision_delete(request, hr, pk, decision_pk):
         else:
             messages.success(request, _("Beslutet har tagits bort."))
             return redirect(meeting)
-    return render(request, "core/confirm_delete.html", {
-        "healthcare_region": healthcare_region, "object": decision, "error": error,
-        "title": _("Ta bort beslut § %(n)s?") % {"n": decision.paragraph},
-        "back_url": meeting.get_absolute_url(),
-    })
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "healthcare_region": healthcare_region,
+            "object": decision,
+            "error": error,
+            "title": _("Ta bort beslut § %(n)s?") % {"n": decision.paragraph},
+            "back_url": meeting.get_absolute_url(),
+        },
+    )
 
 
 # History ---------------------------------------------------------------------------
+
 
 @login_required
 def history(request, hr):
@@ -352,7 +488,11 @@ def history(request, hr):
     if not selectors.can_view_internal(request.user, healthcare_region):
         # The history shows unpublished meetings, so it is hidden like them.
         raise Http404
-    return render(request, "regions/history.html", {
-        "healthcare_region": healthcare_region,
-        **history_page(request, partial(governance_history, healthcare_region)),
-    })
+    return render(
+        request,
+        "regions/history.html",
+        {
+            "healthcare_region": healthcare_region,
+            **history_page(request, partial(governance_history, healthcare_region)),
+        },
+    )

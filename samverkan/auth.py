@@ -167,7 +167,9 @@ def lockout_response(request, original_response, credentials):
 
 
 def throttled_message() -> str:
-    return THROTTLED_MESSAGE % {"minutes": max(1, math.ceil(settings.LOGIN_FAILURE_WINDOW_SECONDS / 60))}
+    return THROTTLED_MESSAGE % {
+        "minutes": max(1, math.ceil(settings.LOGIN_FAILURE_WINDOW_SECONDS / 60))
+    }
 
 
 class LoginThrottleMessage:
@@ -200,8 +202,15 @@ class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
     """Password reset whose e-mail is sent by a Celery worker, so a slow mail server
     never holds up the page."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email,
-                  to_email, html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         from django.template import loader
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())

@@ -12,7 +12,9 @@ def portal(request):
     context = {
         "current_healthcare_region": current,
         "my_healthcare_regions": healthcare_regions_for_user(user) if signed_in else [],
-        "current_can_view_internal": bool(signed_in and current and can_view_internal(user, current)),
+        "current_can_view_internal": bool(
+            signed_in and current and can_view_internal(user, current)
+        ),
         "user_name": user,
     }
     if shared_pages.is_shared_render(request):

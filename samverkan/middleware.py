@@ -27,7 +27,8 @@ class PrivatePagesMiddleware:
         user = getattr(request, "user", None)
         match = request.resolver_match
         if (user is not None and user.is_authenticated) or (
-                match is not None and match.view_name in _PRIVATE_VIEWS):
+            match is not None and match.view_name in _PRIVATE_VIEWS
+        ):
             patch_cache_control(response, private=True, no_store=True)
         return response
 

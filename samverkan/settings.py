@@ -138,8 +138,10 @@ GUARDIAN_RAISE_403 = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -236,11 +238,15 @@ DOCUMENT_RENDERER_MODULES: list[str] = []
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "samverkan.tasks.beat_heartbeat", "schedule": 60.0},
     # Document jobs whose worker died mid-render go back in the queue.
-    "documents-requeue-stale": {"task": "documents.jobs.documents_requeue_stale_task",
-                                "schedule": 300.0},
+    "documents-requeue-stale": {
+        "task": "documents.jobs.documents_requeue_stale_task",
+        "schedule": 300.0,
+    },
     # Price contacts of regions that have not submitted: 7 days and 1 day before the deadline.
-    "price-collection-reminders": {"task": "pricing.tasks.price_collection_reminders",
-                                   "schedule": crontab(hour=7, minute=0)},
+    "price-collection-reminders": {
+        "task": "pricing.tasks.price_collection_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Security. In production every cookie is secure, HSTS is on and HTTP is

@@ -14,8 +14,10 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/14")
 os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/15")
 os.environ.setdefault("CELERY_QUEUE", "samverkan-test")
 # Generated documents go to their own directory, shared by the test process and its worker.
-os.environ.setdefault("MEDIA_ROOT", os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), "var", "test-media"))
+os.environ.setdefault(
+    "MEDIA_ROOT",
+    os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "test-media"),
+)
 
 from samverkan.settings import *  # noqa: E402,F403
 

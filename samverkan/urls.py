@@ -13,18 +13,34 @@ from samverkan.auth import (
 admin.site.login_form = PortalAdminAuthenticationForm
 
 account_patterns = [
-    path("logga-in/", auth_views.LoginView.as_view(
-        authentication_form=PortalAuthenticationForm, redirect_authenticated_user=True),
-        name="login"),
+    path(
+        "logga-in/",
+        auth_views.LoginView.as_view(
+            authentication_form=PortalAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("glomt-losenord/", auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
-         name="password_reset"),
-    path("glomt-losenord/skickat/", auth_views.PasswordResetDoneView.as_view(),
-         name="password_reset_done"),
-    path("aterstall/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("aterstall/klart/", auth_views.PasswordResetCompleteView.as_view(),
-         name="password_reset_complete"),
+    path(
+        "glomt-losenord/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "glomt-losenord/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "aterstall/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "aterstall/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]
 
 urlpatterns = [

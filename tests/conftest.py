@@ -32,8 +32,9 @@ def _clear_cache():
 
 @pytest.fixture
 def mellansverige(db):
-    return HealthcareRegionFactory(slug="mellansverige", name="Sjukvårdsregion Mellansverige",
-                                   short_name="Mellansverige")
+    return HealthcareRegionFactory(
+        slug="mellansverige", name="Sjukvårdsregion Mellansverige", short_name="Mellansverige"
+    )
 
 
 @pytest.fixture
@@ -43,32 +44,40 @@ def sodra(db):
 
 @pytest.fixture
 def uppsala(mellansverige):
-    return RegionFactory(scb_code="03", name="Region Uppsala", short_name="Uppsala",
-                         healthcare_region=mellansverige)
+    return RegionFactory(
+        scb_code="03", name="Region Uppsala", short_name="Uppsala", healthcare_region=mellansverige
+    )
 
 
 @pytest.fixture
 def dalarna(mellansverige):
-    return RegionFactory(scb_code="20", name="Region Dalarna", short_name="Dalarna",
-                         healthcare_region=mellansverige)
+    return RegionFactory(
+        scb_code="20", name="Region Dalarna", short_name="Dalarna", healthcare_region=mellansverige
+    )
 
 
 @pytest.fixture
 def skane(sodra):
-    return RegionFactory(scb_code="12", name="Region Skåne", short_name="Skåne",
-                         healthcare_region=sodra)
+    return RegionFactory(
+        scb_code="12", name="Region Skåne", short_name="Skåne", healthcare_region=sodra
+    )
 
 
 @pytest.fixture
 def board(mellansverige):
-    return BodyFactory(healthcare_region=mellansverige, kind=Body.Kind.BOARD,
-                       name="Samverkansnämnden", rotates_leadership=True)
+    return BodyFactory(
+        healthcare_region=mellansverige,
+        kind=Body.Kind.BOARD,
+        name="Samverkansnämnden",
+        rotates_leadership=True,
+    )
 
 
 @pytest.fixture
 def sodra_board(sodra):
-    return BodyFactory(healthcare_region=sodra, kind=Body.Kind.BOARD,
-                       name="Södra regionvårdsnämnden")
+    return BodyFactory(
+        healthcare_region=sodra, kind=Body.Kind.BOARD, name="Södra regionvårdsnämnden"
+    )
 
 
 @pytest.fixture

@@ -123,7 +123,9 @@ class CeleryWorkerProcess:
                     messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
         return messages
 
-    def wait_for_mail(self, count: int = 1, timeout: float = 10.0) -> list[email.message.EmailMessage]:
+    def wait_for_mail(
+        self, count: int = 1, timeout: float = 10.0
+    ) -> list[email.message.EmailMessage]:
         """Wait until the worker has sent `count` e-mails; fail with its log otherwise."""
         deadline = time.monotonic() + timeout
         while True:
@@ -259,14 +261,35 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     }
     _purge(queue)
     command = [
-        sys.executable, "-m", "tests.fixtures_celery",
-        "-A", "samverkan", "worker", "-P", "solo", "-c", "1", "-Q", queue, "-n", nodename,
-        "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "info",
+        sys.executable,
+        "-m",
+        "tests.fixtures_celery",
+        "-A",
+        "samverkan",
+        "worker",
+        "-P",
+        "solo",
+        "-c",
+        "1",
+        "-Q",
+        queue,
+        "-n",
+        nodename,
+        "--without-mingle",
+        "--without-gossip",
+        "--without-heartbeat",
+        "-l",
+        "info",
     ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
     worker = CeleryWorkerProcess(process, nodename, queue, mail_dir, log_path, database_url)
 

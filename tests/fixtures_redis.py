@@ -28,9 +28,22 @@ class RedisServer:
 
     def start(self, timeout: float = 10.0) -> None:
         self._process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--save", "", "--appendonly", "no", "--dir", str(self._dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self._dir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         client = redis.Redis(port=self.port, socket_connect_timeout=0.2)
         deadline = time.monotonic() + timeout
         try:
@@ -41,7 +54,8 @@ class RedisServer:
                 except redis.ConnectionError:
                     if self._process.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError(
-                            f"redis-server did not start on port {self.port}") from None
+                            f"redis-server did not start on port {self.port}"
+                        ) from None
                     time.sleep(0.05)  # polling for the server to listen, not a fixed wait
         finally:
             client.close()

@@ -23,8 +23,12 @@ def _page_of(element):
 def _mcids(page) -> set[int]:
     found = set()
     for operands, operator in pikepdf.parse_content_stream(page):
-        if str(operator) == "BDC" and len(operands) == 2 and isinstance(
-                operands[1], pikepdf.Dictionary) and "/MCID" in operands[1]:
+        if (
+            str(operator) == "BDC"
+            and len(operands) == 2
+            and isinstance(operands[1], pikepdf.Dictionary)
+            and "/MCID" in operands[1]
+        ):
             found.add(int(operands[1].MCID))
     return found
 
@@ -35,8 +39,11 @@ def _claims(element, mcid: int) -> bool:
     for kid in kids:
         if isinstance(kid, int) and int(kid) == mcid:
             return True
-        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR" and int(
-                kid.MCID) == mcid:
+        if (
+            isinstance(kid, pikepdf.Dictionary)
+            and kid.get("/Type") == "/MCR"
+            and int(kid.MCID) == mcid
+        ):
             return True
     return False
 

@@ -66,8 +66,17 @@ ROWS = [
 
 
 @pytest.fixture
-def objects(mellansverige, board, uppsala, draft_meeting, published_meeting,
-            knowledge_objects, plans_objects, pricing_objects, followup_objects):  # noqa: F811
+def objects(
+    mellansverige,
+    board,
+    uppsala,
+    draft_meeting,
+    published_meeting,
+    knowledge_objects,
+    plans_objects,
+    pricing_objects,
+    followup_objects,
+):  # noqa: F811
     item = AgendaItemFactory(meeting=draft_meeting)
     return {
         "hr": mellansverige.slug,
@@ -84,17 +93,28 @@ def objects(mellansverige, board, uppsala, draft_meeting, published_meeting,
     }
 
 
-KWARG_NAMES = {**knowledge_table.KWARG_NAMES, **plans_table.KWARG_NAMES,
-               **followup_table.KWARG_NAMES,
-               **pricing_table.KWARG_NAMES,
-               "hr": "hr", "body": "pk", "membership": "pk", "draft": "pk", "published": "pk",
-               "item": "item_pk", "decision": "decision_pk"}
+KWARG_NAMES = {
+    **knowledge_table.KWARG_NAMES,
+    **plans_table.KWARG_NAMES,
+    **followup_table.KWARG_NAMES,
+    **pricing_table.KWARG_NAMES,
+    "hr": "hr",
+    "body": "pk",
+    "membership": "pk",
+    "draft": "pk",
+    "published": "pk",
+    "item": "item_pk",
+    "decision": "decision_pk",
+}
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("user_name", USERS)
-@pytest.mark.parametrize(("url_name", "keys", "method", "expected"), ROWS,
-                         ids=[f"{r[0]}-{'-'.join(r[1])}-{r[2]}" for r in ROWS])
+@pytest.mark.parametrize(
+    ("url_name", "keys", "method", "expected"),
+    ROWS,
+    ids=[f"{r[0]}-{'-'.join(r[1])}-{r[2]}" for r in ROWS],
+)
 def test_every_view_answers_each_role_as_the_table_says(
     request, client, objects, url_name, keys, method, expected, user_name
 ):
@@ -111,8 +131,16 @@ def test_every_view_answers_each_role_as_the_table_says(
 # pages are for everyone (tests/regions/test_accounts.py, test_password_reset.py), the
 # API takes a key instead of a session (tests/pricing/test_api.py), /health/ answers
 # everyone (tests/samverkan/test_health.py), and Django admin checks is_staff itself.
-OWN_RULES = {"health", "login", "logout", "password_reset", "password_reset_done",
-             "password_reset_confirm", "password_reset_complete", "pricing:api_submit"}
+OWN_RULES = {
+    "health",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "pricing:api_submit",
+}
 
 
 def _url_names(resolver, namespace=""):

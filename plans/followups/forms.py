@@ -9,32 +9,44 @@ from plans.models import ActivityFollowUp, ActivityPlan, FollowUpReport, FollowU
 
 
 class ReportCreateForm(forms.Form):
-    activity_plan = forms.ModelChoiceField(label=_("Aktivitetsplan"), queryset=None,
-                                           empty_label=_("Välj aktivitetsplan"))
+    activity_plan = forms.ModelChoiceField(
+        label=_("Aktivitetsplan"), queryset=None, empty_label=_("Välj aktivitetsplan")
+    )
     author_name = forms.CharField(label=_("Upprättare"), max_length=200, required=False)
-    author_unit = forms.CharField(label=_("Upprättarens enhet"), max_length=200, required=False,
-                                  initial=_("Samverkansnämndens kansli"))
-    report_date = forms.DateField(label=_("Datum"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+    author_unit = forms.CharField(
+        label=_("Upprättarens enhet"),
+        max_length=200,
+        required=False,
+        initial=_("Samverkansnämndens kansli"),
+    )
+    report_date = forms.DateField(
+        label=_("Datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, healthcare_region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity_plan"].queryset = ActivityPlan.objects.filter(
-            healthcare_region=healthcare_region, follow_up_reports__isnull=True)
+            healthcare_region=healthcare_region, follow_up_reports__isnull=True
+        )
 
 
 class ReportForm(ConcurrencyMixin, forms.ModelForm):
     class Meta:
         model = FollowUpReport
         fields = ["title", "author_name", "author_unit", "report_date", "introduction"]
-        widgets = {"introduction": rich_text_widget(5),
-                   "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "introduction": rich_text_widget(5),
+            "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         help_texts = {"introduction": RICH_HELP}
 
 
 class FollowUpForm(ConcurrencyMixin, forms.ModelForm):
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Ej rapporterad"))]
-                               + list(FollowUpStatus.choices), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Ej rapporterad"))] + list(FollowUpStatus.choices),
+        required=False,
+    )
 
     class Meta:
         model = ActivityFollowUp
@@ -45,9 +57,12 @@ class FollowUpForm(ConcurrencyMixin, forms.ModelForm):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Kommentar"), max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 3}),
-                           error_messages={"required": _("Skriv en kommentar.")})
+    text = forms.CharField(
+        label=_("Kommentar"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv en kommentar.")},
+    )
 
 
 class ReportDecideForm(DecideForm):

@@ -51,7 +51,8 @@ def visible_states(user, healthcare_region: HealthcareRegion) -> list[str]:
 
 def reports_visible_to(user, healthcare_region: HealthcareRegion) -> QuerySet[FollowUpReport]:
     return FollowUpReport.objects.filter(
-        healthcare_region=healthcare_region, state__in=visible_states(user, healthcare_region),
+        healthcare_region=healthcare_region,
+        state__in=visible_states(user, healthcare_region),
     ).select_related("healthcare_region", "activity_plan", "decision__meeting")
 
 
@@ -64,8 +65,9 @@ def can_manage_reports(user, healthcare_region: HealthcareRegion) -> bool:
     return _perm(user, MANAGE, healthcare_region.pk)
 
 
-def report_for_user(user, healthcare_region: HealthcareRegion, pk, *,
-                    change: bool = False) -> FollowUpReport:
+def report_for_user(
+    user, healthcare_region: HealthcareRegion, pk, *, change: bool = False
+) -> FollowUpReport:
     """An återrapport the user may read (404 otherwise).
 
     change=True: 403 unless the user manages the sjukvårdsregion's plans, and 403
@@ -90,10 +92,14 @@ def groups_led_by(user) -> set[int]:
     if not user.is_authenticated:
         return set()
     today = timezone.localdate()
-    return set(RegionalGroupMembership.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today,
-        person__user=user, role__in=LEAD_ROLES,
-    ).values_list("group_id", flat=True))
+    return set(
+        RegionalGroupMembership.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            starts_on__lte=today,
+            person__user=user,
+            role__in=LEAD_ROLES,
+        ).values_list("group_id", flat=True)
+    )
 
 
 @dataclass
@@ -119,8 +125,11 @@ def writer_for(user, report: FollowUpReport) -> Writer:
         return Writer()
     hr = report.healthcare_region_id
     writes = _perm(user, WRITE, hr)
-    return Writer(manages=_perm(user, MANAGE, hr), writes=writes,
-                  led_groups=groups_led_by(user) if writes else set())
+    return Writer(
+        manages=_perm(user, MANAGE, hr),
+        writes=writes,
+        led_groups=groups_led_by(user) if writes else set(),
+    )
 
 
 def report_contents_for_writer(report: FollowUpReport, writer: Writer):
@@ -139,7 +148,8 @@ def follow_up_for_user(user, report: FollowUpReport, pk) -> ActivityFollowUp:
     the user may write it."""
     try:
         follow_up = report.follow_ups.select_related(
-            "activity__focus_area", "activity__responsible_group").get(pk=pk)
+            "activity__focus_area", "activity__responsible_group"
+        ).get(pk=pk)
     except (ActivityFollowUp.DoesNotExist, ValueError):
         raise Http404 from None
     follow_up.report = report
@@ -159,8 +169,10 @@ def section_for_user(user, report: FollowUpReport, pk) -> FollowUpSection:
     writer = writer_for(user, report)
     if writer.manages:
         return section
-    ours = report.follow_ups.filter(activity__focus_area=section.focus_area_id,
-                                    activity__responsible_group__in=writer.led_groups)
+    ours = report.follow_ups.filter(
+        activity__focus_area=section.focus_area_id,
+        activity__responsible_group__in=writer.led_groups,
+    )
     if not (writer.writes and writer.led_groups and ours.exists()):
         raise PermissionDenied
     return section
@@ -179,7 +191,8 @@ def sees_comments(user, report: FollowUpReport) -> bool:
 def comment_for_user(user, report: FollowUpReport, pk, *, change: bool = False) -> FollowUpComment:
     try:
         comment = FollowUpComment.objects.select_related("follow_up").get(
-            follow_up__report=report, pk=pk)
+            follow_up__report=report, pk=pk
+        )
     except (FollowUpComment.DoesNotExist, ValueError):
         raise Http404 from None
     if change and (not can_manage(user, report) or not report.is_editable):
@@ -233,17 +246,23 @@ class ReportContents:
 
 def report_contents(report: FollowUpReport, *, with_comments: bool = True) -> ReportContents:
     """Sections, activities, follow-ups (and comments) in a constant number of queries."""
-    follow_ups = (report.follow_ups.select_related(
-        "activity__focus_area", "activity__responsible_body", "activity__responsible_group",
-        "written_by").order_by("activity__focus_area__position", "activity__position",
-                               "activity__pk"))
+    follow_ups = report.follow_ups.select_related(
+        "activity__focus_area",
+        "activity__responsible_body",
+        "activity__responsible_group",
+        "written_by",
+    ).order_by("activity__focus_area__position", "activity__position", "activity__pk")
     if with_comments:
-        follow_ups = follow_ups.prefetch_related(Prefetch(
-            "comments", queryset=FollowUpComment.objects.select_related("author", "handled_by")))
+        follow_ups = follow_ups.prefetch_related(
+            Prefetch(
+                "comments", queryset=FollowUpComment.objects.select_related("author", "handled_by")
+            )
+        )
     by_area: dict[int, list[ActivityFollowUp]] = {}
     for follow_up in follow_ups:
         follow_up.report = report
         by_area.setdefault(follow_up.activity.focus_area_id, []).append(follow_up)
     sections = report.sections.select_related("focus_area", "ready_by").order_by(
-        "focus_area__position", "focus_area__pk")
+        "focus_area__position", "focus_area__pk"
+    )
     return ReportContents([SectionView(s, by_area.get(s.focus_area_id, [])) for s in sections])

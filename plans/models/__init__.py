@@ -25,8 +25,22 @@ from plans.models.followups import (
 from plans.models.operational import OperationalPlan, PlanGoal, PlanSection
 
 __all__ = [
-    "EDITABLE_STATES", "PUBLIC_STATES", "Activity", "ActivityFollowUp", "ActivityGoal",
-    "ActivityPlan", "ActivityRegion", "FocusArea", "FollowUpComment", "FollowUpReport",
-    "FollowUpSection", "FollowUpStatus", "OperationalPlan", "PlanDocument", "PlanGoal",
-    "PlanSection", "PlanState", "ReportState",
+    "EDITABLE_STATES",
+    "PUBLIC_STATES",
+    "Activity",
+    "ActivityFollowUp",
+    "ActivityGoal",
+    "ActivityPlan",
+    "ActivityRegion",
+    "FocusArea",
+    "FollowUpComment",
+    "FollowUpReport",
+    "FollowUpSection",
+    "FollowUpStatus",
+    "OperationalPlan",
+    "PlanDocument",
+    "PlanGoal",
+    "PlanSection",
+    "PlanState",
+    "ReportState",
 ]

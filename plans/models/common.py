@@ -27,20 +27,31 @@ class PlanDocument(TimestampedModel):
     """What a verksamhetsplan and an aktivitetsplan share: state, decision and version."""
 
     healthcare_region = models.ForeignKey(
-        HealthcareRegion, verbose_name=_("sjukvårdsregion"), on_delete=models.PROTECT,
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.PROTECT,
         related_name="%(class)ss",
     )
     title = models.CharField(_("rubrik"), max_length=300)
     introduction = models.TextField(_("inledning"), blank=True)
-    state = models.CharField(_("status"), max_length=12, choices=PlanState.choices,
-                             default=PlanState.DRAFT)
+    state = models.CharField(
+        _("status"), max_length=12, choices=PlanState.choices, default=PlanState.DRAFT
+    )
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     previous_version = models.ForeignKey(
-        "self", verbose_name=_("föregående version"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="next_versions",
+        "self",
+        verbose_name=_("föregående version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_versions",
     )
     decision = models.ForeignKey(
-        Decision, verbose_name=_("beslut"), on_delete=models.PROTECT, null=True, blank=True,
+        Decision,
+        verbose_name=_("beslut"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

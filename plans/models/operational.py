@@ -24,17 +24,22 @@ class OperationalPlan(PlanDocument):
         verbose_name_plural = _("verksamhetsplaner")
         ordering = ["-start_year", "-version"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")),
-                                   name="operationalplan_years_in_order"),
-            models.CheckConstraint(condition=Q(state__in=PlanState.values),
-                                   name="operationalplan_state_valid"),
-            models.CheckConstraint(condition=~Q(state="beslutad") | Q(decision__isnull=False),
-                                   name="operationalplan_decided_has_decision"),
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="operationalplan_years_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=PlanState.values), name="operationalplan_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="beslutad") | Q(decision__isnull=False),
+                name="operationalplan_decided_has_decision",
+            ),
         ]
 
     def get_absolute_url(self):
-        return reverse("plans:operational_plan",
-                       kwargs={"hr": self.healthcare_region.slug, "pk": self.pk})
+        return reverse(
+            "plans:operational_plan", kwargs={"hr": self.healthcare_region.slug, "pk": self.pk}
+        )
 
     @property
     def period(self) -> str:
@@ -45,12 +50,21 @@ class OperationalPlan(PlanDocument):
 class PlanSection(TimestampedModel):
     """A section of a verksamhetsplan; Södra's follow the agreement's paragraphs (§ 8.3)."""
 
-    plan = models.ForeignKey(OperationalPlan, verbose_name=_("verksamhetsplan"),
-                             on_delete=models.CASCADE, related_name="sections")
+    plan = models.ForeignKey(
+        OperationalPlan,
+        verbose_name=_("verksamhetsplan"),
+        on_delete=models.CASCADE,
+        related_name="sections",
+    )
     position = models.PositiveIntegerField(_("ordning"), default=0)
-    number = models.CharField(_("paragraf i avtalet"), max_length=20, blank=True,
-                              help_text=_("Till exempel 8.3 för § 8.3. Lämnas tom om avsnittet "
-                                          "inte följer samverkansavtalet."))
+    number = models.CharField(
+        _("paragraf i avtalet"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Till exempel 8.3 för § 8.3. Lämnas tom om avsnittet inte följer samverkansavtalet."
+        ),
+    )
     heading = models.CharField(_("rubrik"), max_length=300)
     agreement_text = models.TextField(_("avtalets text"), blank=True)
     plan_text = models.TextField(_("planens text"), blank=True)
@@ -67,8 +81,9 @@ class PlanSection(TimestampedModel):
 
 @pghistory.track(*track())
 class PlanGoal(TimestampedModel):
-    section = models.ForeignKey(PlanSection, verbose_name=_("avsnitt"),
-                                on_delete=models.CASCADE, related_name="goals")
+    section = models.ForeignKey(
+        PlanSection, verbose_name=_("avsnitt"), on_delete=models.CASCADE, related_name="goals"
+    )
     position = models.PositiveIntegerField(_("ordning"), default=0)
     text = models.TextField(_("mål"))
     origin = models.UUIDField(default=uuid.uuid4, editable=False)

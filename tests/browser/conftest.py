@@ -69,8 +69,7 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                        headless=True)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             yield browser
             browser.close()
     finally:
@@ -87,7 +86,9 @@ def new_page(request, browser, live_server):
 
     def _new_page(viewport=None) -> Page:
         context = browser.new_context(
-            viewport=viewport or DESKTOP, locale="sv-SE", timezone_id="Europe/Stockholm",
+            viewport=viewport or DESKTOP,
+            locale="sv-SE",
+            timezone_id="Europe/Stockholm",
             base_url=live_server.url,
         )
         context.set_default_timeout(10_000)
@@ -97,9 +98,14 @@ def new_page(request, browser, live_server):
         errors = _errors[page] = []
         page.on("load", lambda loaded: loads.append([loaded.url, False]))
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-        page.on("console", lambda message: errors.append(f"{page.url}: {message.text}")
+        page.on(
+            "console",
+            lambda message: (
+                errors.append(f"{page.url}: {message.text}")
                 if message.type == "error" and "Content Security Policy" in message.text
-                else None)
+                else None
+            ),
+        )
         return page
 
     yield _new_page
@@ -113,8 +119,11 @@ def new_page(request, browser, live_server):
     if report is None or not report.passed:
         return
     if unchecked:
-        pytest.fail("Sidor laddades utan att axe kördes på dem (anropa check_a11y): "
-                    + ", ".join(unchecked), pytrace=False)
+        pytest.fail(
+            "Sidor laddades utan att axe kördes på dem (anropa check_a11y): "
+            + ", ".join(unchecked),
+            pytrace=False,
+        )
     if errors:
         pytest.fail("Fel i webbläsaren:\n" + "\n".join(errors), pytrace=False)
 
@@ -131,7 +140,8 @@ def visit(live_server):
     def _visit(page: Page, path: str, name: str, *, status: int = 200):
         response = page.goto(live_server.url + path)
         assert response is not None and response.status == status, (
-            f"{path}: väntade status {status}, fick {response and response.status}")
+            f"{path}: väntade status {status}, fick {response and response.status}"
+        )
         check_a11y(page, name)
         return response
 
@@ -158,9 +168,13 @@ def check_a11y(page: Page, name: str) -> None:
     page.screenshot(path=SCREENSHOTS / f"{_test_name()}-{name}.png", full_page=True)
     for load in _loads.get(page, []):
         load[1] = True
-    results = _axe.run(page, options={
-        "runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"],
-    })
+    results = _axe.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
     violations = results.response["violations"]
     if violations:
         lines = [f"axe: {len(violations)} regelbrott på {page.url} ({name}):"]
@@ -168,7 +182,9 @@ def check_a11y(page: Page, name: str) -> None:
             lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({v['helpUrl']})")
             for node in v["nodes"]:
                 target = " ".join(str(t) for t in node["target"])
-                lines.append(f"    {target}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+                lines.append(
+                    f"    {target}: {node.get('failureSummary', '').replace(chr(10), ' ')}"
+                )
         pytest.fail("\n".join(lines), pytrace=False)
 
 

@@ -70,7 +70,8 @@ def _mark_ready(page: Page, area: str, name: str) -> None:
 
 
 def test_the_återrapport_from_draft_to_a_published_pdf(
-        page: Page, new_page, live_server, users, celery_worker):
+    page: Page, new_page, live_server, users, celery_worker
+):
     kansli, lead, member = users
 
     # The kansli creates the återrapport from the aktivitetsplan.
@@ -90,29 +91,45 @@ def test_the_återrapport_from_draft_to_a_published_pdf(
     expect(page.locator("#progress-activities")).to_contain_text("0 av 21")
 
     # ... writes both activities of Digitalisering och e-hälsa and marks it ready.
-    _write(page, "Utveckla samverkan övergripande kring ledningssystem", "Pågår",
-           "Informationssäkerhetsgruppen har under året påbörjat en inventering.", "kansli-1")
-    _write(page, "Samarbeta i utvecklingen av gemensamt", "Genomförd",
-           "Ledningsgruppen har under året uppdaterat varandra.", "kansli-2")
+    _write(
+        page,
+        "Utveckla samverkan övergripande kring ledningssystem",
+        "Pågår",
+        "Informationssäkerhetsgruppen har under året påbörjat en inventering.",
+        "kansli-1",
+    )
+    _write(
+        page,
+        "Samarbeta i utvecklingen av gemensamt",
+        "Genomförd",
+        "Ledningsgruppen har under året uppdaterat varandra.",
+        "kansli-2",
+    )
     _mark_ready(page, DIGITAL, "kansli")
     expect(page.locator("#progress-sections")).to_contain_text("1 av 5")
 
     # The other activities of Kunskapsstyrning were written by the kansli earlier.
     report = FollowUpReport.objects.get()
     for item in ActivityFollowUp.objects.filter(
-            report=report, activity__focus_area__name=KNOWLEDGE).exclude(
-            activity__title__startswith=ANALYSIS):
-        followup_services.follow_up_update(actor=kansli, follow_up=item, status="genomford",
-                                           text="Arbetet har genomförts.")
+        report=report, activity__focus_area__name=KNOWLEDGE
+    ).exclude(activity__title__startswith=ANALYSIS):
+        followup_services.follow_up_update(
+            actor=kansli, follow_up=item, status="genomford", text="Arbetet har genomförts."
+        )
 
     # The group lead writes her group's activity, only that one, and marks the area ready.
     lead_page = new_page()
     login(lead_page, live_server, lead.username, PASSWORD)
     _report_page(lead_page, live_server, "gruppledare")
     expect(lead_page.get_by_role("link", name="Skriv återrapport")).to_have_count(1)
-    _write(lead_page, ANALYSIS, "Genomförd",
-           "Sjukvårdsregionala samverkansgruppen, RSG, för Uppföljning och analys har under "
-           "året arbetat med att bistå de nationella programområden.", "gruppledare")
+    _write(
+        lead_page,
+        ANALYSIS,
+        "Genomförd",
+        "Sjukvårdsregionala samverkansgruppen, RSG, för Uppföljning och analys har under "
+        "året arbetat med att bistå de nationella programområden.",
+        "gruppledare",
+    )
     _mark_ready(lead_page, KNOWLEDGE, "gruppledare")
 
     # The kansli sends it to the nämnd.
@@ -127,9 +144,9 @@ def test_the_återrapport_from_draft_to_a_published_pdf(
     login(member_page, live_server, member.username, PASSWORD)
     _report_page(member_page, live_server, "namnd")
     member_page.get_by_label(f"Din kommentar till {ANALYSIS}", exact=False).fill(
-        "Vilka indikatorer följs upp 2024?")
-    member_page.get_by_role("button", name=f"Skicka kommentar till {ANALYSIS}",
-                            exact=False).click()
+        "Vilka indikatorer följs upp 2024?"
+    )
+    member_page.get_by_role("button", name=f"Skicka kommentar till {ANALYSIS}", exact=False).click()
     expect(member_page.locator(".messages")).to_contain_text("Din kommentar är sparad")
     check_a11y(member_page, "kommenterad")
     expect(member_page.locator(".comment")).to_contain_text("Nora Nämndesson")
@@ -147,7 +164,8 @@ def test_the_återrapport_from_draft_to_a_published_pdf(
     with page.expect_download() as download:
         download_link.click()
     assert download.value.suggested_filename == (
-        "aterrapport-aktivitetsplan-2023-mellansverige.pdf")
+        "aterrapport-aktivitetsplan-2023-mellansverige.pdf"
+    )
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
 
     # The nämnd's decision, recorded by the kansli.
@@ -170,4 +188,5 @@ def test_the_återrapport_from_draft_to_a_published_pdf(
         visitor_link.click()
     assert open(download.value.path(), "rb").read(5) == b"%PDF-"
     expect(visitor.get_by_role("table", name="Sparade versioner")).to_contain_text(
-        "Ja, fryst vid beslutet")
+        "Ja, fryst vid beslutet"
+    )

@@ -28,7 +28,8 @@ def _meeting_date() -> datetime.date:
 def _create_meeting(page: Page, *, date: datetime.date, place: str, title: str) -> str:
     """As a logged-in kansli user of Mellansverige: create a meeting; returns its path."""
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Samverkansnämnden").click()
+        "link", name="Samverkansnämnden"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Samverkansnämnden")
     check_a11y(page, "sammantraden")
     page.get_by_role("link", name="Nytt sammanträde").click()
@@ -73,7 +74,8 @@ def test_kansli_creates_a_meeting_with_an_agenda_item_and_a_decision(
     page.get_by_label("Ärende").select_option(label="1. Aktivitetsplan 2027")
     page.get_by_label("Rubrik").fill("Aktivitetsplan 2027")
     page.get_by_label(re.compile(r"^Beslut\b")).fill(
-        "Samverkansnämnden fastställer Aktivitetsplan 2027.")
+        "Samverkansnämnden fastställer Aktivitetsplan 2027."
+    )
     page.get_by_role("button", name="Spara beslutet").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet § 71 har sparats.")
 
@@ -170,7 +172,8 @@ def test_unpublished_meeting_is_hidden_from_sodra_and_the_public_until_the_minut
     visit(anonymous, "/mellansverige/sammantraden/", "anonym-sammantraden-publicerat")
     anonymous.get_by_role("link", name=date.isoformat()).click()
     expect(anonymous.get_by_role("heading", level=1)).to_have_text(
-        f"Extra sammanträde {date.isoformat()}")
+        f"Extra sammanträde {date.isoformat()}"
+    )
     expect(anonymous.get_by_role("button", name=re.compile("publicera", re.I))).to_have_count(0)
     check_a11y(anonymous, "anonym-sammantrade")
 
@@ -184,7 +187,9 @@ def test_anonymous_visitor_is_sent_to_the_login_page_from_the_new_meeting_form(
 
 
 @pytest.mark.parametrize("path", ["/", "/mellansverige/"])
-def test_tab_first_focuses_the_skip_link_which_moves_focus_to_main(page, visit, path, mellansverige):
+def test_tab_first_focuses_the_skip_link_which_moves_focus_to_main(
+    page, visit, path, mellansverige
+):
     visit(page, path, "start")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Hoppa till innehållet")
@@ -198,11 +203,20 @@ def test_tab_first_focuses_the_skip_link_which_moves_focus_to_main(page, visit, 
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
-@pytest.mark.parametrize("path", [
-    "/mellansverige/", "/", BOARD_PATH, "/mellansverige/sammantraden/", "/mellansverige/om/",
-    "/mellansverige/sammantraden/1/",
-])
-def test_pages_fit_a_phone_screen_without_horizontal_scrolling(new_page, visit, path, mellansverige):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/mellansverige/",
+        "/",
+        BOARD_PATH,
+        "/mellansverige/sammantraden/",
+        "/mellansverige/om/",
+        "/mellansverige/sammantraden/1/",
+    ],
+)
+def test_pages_fit_a_phone_screen_without_horizontal_scrolling(
+    new_page, visit, path, mellansverige
+):
     phone = new_page(viewport=PHONE)
     visit(phone, path, "telefon")
     scroll_width = phone.evaluate("document.documentElement.scrollWidth")
@@ -226,10 +240,12 @@ def test_kansli_adds_a_membership_and_the_change_shows_in_the_history(
     page.get_by_label("Roll").select_option(label="Ersättare")
     page.get_by_role("button", name="Lägg till").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "Ingrid Ersättarsson har lagts till i Samverkansnämnden.")
+        "Ingrid Ersättarsson har lagts till i Samverkansnämnden."
+    )
 
     dalarna = page.locator(
-        "xpath=//h3[normalize-space()='Region Dalarna']/following-sibling::dl[1]")
+        "xpath=//h3[normalize-space()='Region Dalarna']/following-sibling::dl[1]"
+    )
     deputies = dalarna.locator("xpath=./dt[normalize-space()='Ersättare']/following-sibling::dd[1]")
     expect(deputies).to_contain_text("Ingrid Ersättarsson, regionråd")
     check_a11y(page, "uppdrag-tillagt")
@@ -278,7 +294,8 @@ def test_user_with_roles_in_two_healthcare_regions_switches_between_them(
     page.get_by_text("Byt sjukvårdsregion").click()
     switcher = page.get_by_role("group").filter(has_text="Byt sjukvårdsregion")
     expect(switcher.get_by_role("link")).to_have_text(
-        ["Sjukvårdsregion Mellansverige", "Södra sjukvårdsregionen"])
+        ["Sjukvårdsregion Mellansverige", "Södra sjukvårdsregionen"]
+    )
     expect(switcher.locator("[aria-current=true]")).to_have_css("font-weight", "700")
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
     check_a11y(page, "vaxlaren-oppen")
@@ -293,25 +310,29 @@ def test_history_link_is_shown_only_to_those_who_may_read_the_history(
     login(page, live_server, "kansli.sodra", PASSWORD)
     visit(page, "/mellansverige/", "mellansverige")
     expect(page.get_by_role("contentinfo").get_by_role("link", name="Historik")).to_have_count(
-        0, timeout=1000)
+        0, timeout=1000
+    )
 
 
-@pytest.mark.parametrize("path", [
-    "/",
-    "/mellansverige/",
-    "/mellansverige/om/",
-    BOARD_PATH,
-    "/mellansverige/organ/3/",
-    "/mellansverige/sammantraden/",
-    "/mellansverige/sammantraden/2/",
-    "/mellansverige/planering/",
-    "/mellansverige/kunskapsstyrning/",
-    "/mellansverige/prislistor/",
-    "/sodra/",
-    "/tillganglighet/",
-    "/konto/logga-in/",
-    "/konto/glomt-losenord/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/mellansverige/",
+        "/mellansverige/om/",
+        BOARD_PATH,
+        "/mellansverige/organ/3/",
+        "/mellansverige/sammantraden/",
+        "/mellansverige/sammantraden/2/",
+        "/mellansverige/planering/",
+        "/mellansverige/kunskapsstyrning/",
+        "/mellansverige/prislistor/",
+        "/sodra/",
+        "/tillganglighet/",
+        "/konto/logga-in/",
+        "/konto/glomt-losenord/",
+    ],
+)
 def test_public_page_passes_axe(page, visit, path, mellansverige):
     visit(page, path, "sida")
 

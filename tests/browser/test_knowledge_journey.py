@@ -33,12 +33,19 @@ def knowledge_demo(demo_data):
 @pytest.fixture
 def led_group(mellansverige, group_lead):
     """A Mellansverige RSG whose processledare is the `group_lead` user (as in the demo)."""
-    group = RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.COLLABORATION,
-                                 name="Uppföljning och analys", mandate="<p>Stödja NPO.</p>")
+    group = RegionalGroupFactory(
+        healthcare_region=mellansverige,
+        kind=GroupKind.COLLABORATION,
+        name="Uppföljning och analys",
+        mandate="<p>Stödja NPO.</p>",
+    )
     GroupMembershipFactory(
-        group=group, region=Region.objects.get(scb_code="03"), role=GroupRole.PROCESS_LEAD,
+        group=group,
+        region=Region.objects.get(scb_code="03"),
+        role=GroupRole.PROCESS_LEAD,
         person=PersonFactory(first_name="Greta", last_name="Provström", user=group_lead),
-        starts_on=datetime.date(2020, 1, 1))
+        starts_on=datetime.date(2020, 1, 1),
+    )
     return group
 
 
@@ -46,12 +53,18 @@ def led_group(mellansverige, group_lead):
 def other_group_lead(mellansverige):
     """The ordförande of another Mellansverige group, with the group lead role."""
     user = _user_with_role("gruppledare.annan", RoleGroup.Role.GROUP_LEAD, mellansverige)
-    group = RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.COLLABORATION,
-                                 name="Strukturerad vårdinformation")
-    GroupMembershipFactory(group=group, region=Region.objects.get(scb_code="20"),
-                           role=GroupRole.CHAIR, person=PersonFactory(last_name="Annansson",
-                                                                      user=user),
-                           starts_on=datetime.date(2020, 1, 1))
+    group = RegionalGroupFactory(
+        healthcare_region=mellansverige,
+        kind=GroupKind.COLLABORATION,
+        name="Strukturerad vårdinformation",
+    )
+    GroupMembershipFactory(
+        group=group,
+        region=Region.objects.get(scb_code="20"),
+        role=GroupRole.CHAIR,
+        person=PersonFactory(last_name="Annansson", user=user),
+        starts_on=datetime.date(2020, 1, 1),
+    )
     return user
 
 
@@ -62,7 +75,8 @@ def test_kansli_adds_a_group_and_a_member_on_the_structure_and_group_pages(
     page.get_by_role("link", name="Sjukvårdsregion Mellansverige").first.click()
     check_a11y(page, "mellansverige")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Kunskapsstyrning").click()
+        "link", name="Kunskapsstyrning"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kunskapsstyrning")
     check_a11y(page, "struktur-tom")
 
@@ -76,7 +90,8 @@ def test_kansli_adds_a_group_and_a_member_on_the_structure_and_group_pages(
     expect(page.get_by_role("status")).to_contain_text("Gruppen Kvalitetsregister har skapats.")
     expect(page.get_by_role("heading", level=1)).to_have_text("RSG Kvalitetsregister")
     expect(page.get_by_role("region", name="Uppdrag")).to_contain_text(
-        "Samordna arbetet med kvalitetsregister.")
+        "Samordna arbetet med kvalitetsregister."
+    )
     check_a11y(page, "grupp-skapad")
 
     page.get_by_role("link", name="Lägg till ledamot").click()
@@ -89,12 +104,14 @@ def test_kansli_adds_a_group_and_a_member_on_the_structure_and_group_pages(
     page.get_by_label("Roll").select_option(label="Ordförande")
     page.get_by_role("button", name="Lägg till").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "Karin Registersson har lagts till i Kvalitetsregister.")
+        "Karin Registersson har lagts till i Kvalitetsregister."
+    )
     expect(page.locator("dl.facts")).to_contain_text("Karin Registersson (Uppsala)")
     members = page.get_by_role("region", name="Ledamöter")
     expect(members.get_by_role("heading", level=3)).to_have_text(["Region Uppsala"])
     expect(members.get_by_role("listitem")).to_contain_text(
-        ["Karin Registersson, registerhållare – ordförande"])
+        ["Karin Registersson, registerhållare – ordförande"]
+    )
     check_a11y(page, "ledamot-tillagd")
 
     page.get_by_role("link", name="Kunskapsstyrning", exact=True).first.click()
@@ -111,13 +128,11 @@ def test_group_lead_edits_the_uppdrag_of_their_group(page, live_server, led_grou
     check_a11y(page, "grupp")
 
     page.get_by_role("link", name="Ändra uppdraget").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Uppdrag för Uppföljning och analys")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Uppdrag för Uppföljning och analys")
     check_a11y(page, "uppdrag-form")
     mandate = page.get_by_label("Uppdrag")
     expect(mandate).to_have_value("<p>Stödja NPO.</p>")
-    mandate.fill("<p>Stödja NPO med <strong>uppföljning</strong>.</p>"
-                 "<script>alert(1)</script>")
+    mandate.fill("<p>Stödja NPO med <strong>uppföljning</strong>.</p><script>alert(1)</script>")
     page.get_by_role("button", name="Spara uppdraget").click()
     expect(page.get_by_role("status")).to_contain_text("Uppdraget har sparats.")
     region = page.get_by_role("region", name="Uppdrag")
@@ -132,8 +147,9 @@ def test_lead_of_another_group_gets_the_403_page_on_the_uppdrag_form(
     page, visit, live_server, led_group, other_group_lead
 ):
     login(page, live_server, "gruppledare.annan", PASSWORD)
-    mandate_path = reverse("knowledge:group_mandate",
-                           kwargs={"hr": "mellansverige", "pk": led_group.pk})
+    mandate_path = reverse(
+        "knowledge:group_mandate", kwargs={"hr": "mellansverige", "pk": led_group.pk}
+    )
     visit(page, mandate_path, "uppdrag-403", status=403)
     expect(page.get_by_role("heading", level=1)).to_have_text("Du saknar behörighet")
     visit(page, led_group.get_absolute_url(), "annans-grupp")
@@ -146,28 +162,31 @@ def test_anonymous_visitor_browses_the_structure_a_group_a_goal_and_searches(
     visit(page, "/sydostra/kunskapsstyrning/", "struktur")
     tree = page.get_by_role("region", name="Struktur")
     council = tree.get_by_role("listitem").filter(
-        has=page.get_by_role("link", name="Kunskapsråd Kirurgi och cancer"))
+        has=page.get_by_role("link", name="Kunskapsråd Kirurgi och cancer")
+    )
     expect(council.get_by_role("link", name="RMPO Cancersjukdomar")).to_be_visible()
     expect(page.get_by_role("link", name="Ny grupp")).to_have_count(0)
 
     page.get_by_role("link", name="Nationella programområden och värdskap").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Nationella programområden och värdskap")
+        "Nationella programområden och värdskap"
+    )
     row = page.get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name="Cancersjukdomar", exact=True))
+        has=page.get_by_role("rowheader", name="Cancersjukdomar", exact=True)
+    )
     expect(row.get_by_role("cell").first).not_to_be_empty()
     check_a11y(page, "nationellt")
 
     page.go_back()
     page.get_by_role("link", name="RMPO Cancersjukdomar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("RMPO Cancersjukdomar")
-    expect(page.locator("dl.facts")).to_contain_text(
-        "Nationellt programområde Cancersjukdomar")
+    expect(page.locator("dl.facts")).to_contain_text("Nationellt programområde Cancersjukdomar")
     expect(page.get_by_role("link", name="Ändra uppdraget")).to_have_count(0)
     check_a11y(page, "grupp")
 
     page.get_by_role("region", name="Mål").get_by_role(
-        "link", name="Behandling inom fyra veckor").click()
+        "link", name="Behandling inom fyra veckor"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Behandling inom fyra veckor")
     indicator = "Andel patienter som påbörjat behandling inom fyra veckor"
     chart = page.get_by_role("img", name=f"{indicator} per region och år")
@@ -184,8 +203,7 @@ def test_anonymous_visitor_browses_the_structure_a_group_a_goal_and_searches(
     page.keyboard.type("cancer")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sök")
-    expect(page.get_by_role("search", name="Sök").get_by_role("searchbox")).to_have_value(
-        "cancer")
+    expect(page.get_by_role("search", name="Sök").get_by_role("searchbox")).to_have_value("cancer")
     results = page.get_by_role("region", name=re.compile("träff"))
     expect(results.get_by_role("link", name="Cancersjukdomar", exact=True)).to_be_visible()
     check_a11y(page, "sok-cancer")
@@ -194,8 +212,7 @@ def test_anonymous_visitor_browses_the_structure_a_group_a_goal_and_searches(
     check_a11y(page, "traff")
 
 
-def test_the_header_search_is_reached_by_keyboard_with_a_visible_focus(page, visit,
-                                                                       mellansverige):
+def test_the_header_search_is_reached_by_keyboard_with_a_visible_focus(page, visit, mellansverige):
     visit(page, "/mellansverige/", "start")
     box = page.get_by_role("searchbox", name="Sök bland grupper, löften och mål")
     for _ in range(5):
@@ -215,14 +232,21 @@ def test_the_header_search_is_reached_by_keyboard_with_a_visible_focus(page, vis
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["dator", "telefon"])
-@pytest.mark.parametrize("path", [
-    "/sydostra/kunskapsstyrning/", "/sydostra/kunskapsstyrning/grupper/3/",
-    "/sydostra/kunskapsstyrning/mal/1/", "/sydostra/kunskapsstyrning/sok/?q=cancer",
-    "/sydostra/kunskapsstyrning/nationellt/", "/sydostra/kunskapsstyrning/lofte-och-mal/",
-    "/sydostra/kunskapsstyrning/kunskapsrad/2/",
-])
-def test_knowledge_pages_pass_axe_and_fit_the_screen(new_page, visit, viewport, path,
-                                                      knowledge_demo):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/sydostra/kunskapsstyrning/",
+        "/sydostra/kunskapsstyrning/grupper/3/",
+        "/sydostra/kunskapsstyrning/mal/1/",
+        "/sydostra/kunskapsstyrning/sok/?q=cancer",
+        "/sydostra/kunskapsstyrning/nationellt/",
+        "/sydostra/kunskapsstyrning/lofte-och-mal/",
+        "/sydostra/kunskapsstyrning/kunskapsrad/2/",
+    ],
+)
+def test_knowledge_pages_pass_axe_and_fit_the_screen(
+    new_page, visit, viewport, path, knowledge_demo
+):
     page = new_page(viewport=viewport)
     visit(page, path, "sida")
     expect(page.get_by_role("search", name="Sök")).to_be_visible()
@@ -246,9 +270,11 @@ def test_kansli_records_a_hosting_and_adds_a_goal_with_an_indicator(
     page.get_by_label("Från").fill("2024-01-01")
     page.get_by_role("button", name="Spara värdskapet").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "Värdskapet för Rörelseorganens sjukdomar har sparats.")
-    expect(page.get_by_role("region", name="Värdskap för nationella programområden")).to_contain_text(
-        "Rörelseorganens sjukdomar sedan 2024-01-01")
+        "Värdskapet för Rörelseorganens sjukdomar har sparats."
+    )
+    expect(
+        page.get_by_role("region", name="Värdskap för nationella programområden")
+    ).to_contain_text("Rörelseorganens sjukdomar sedan 2024-01-01")
     check_a11y(page, "vardskap-sparat")
 
     page.get_by_role("link", name="Löften och mål").click()
@@ -265,7 +291,9 @@ def test_kansli_records_a_hosting_and_adds_a_goal_with_an_indicator(
     page.get_by_label("Enhet").fill("dagar")
     page.get_by_label("Målvärde").fill("28,5")
     page.get_by_role("button", name="Lägg till indikatorn").click()
-    expect(page.get_by_role("status")).to_contain_text("Indikatorn Väntetid i dagar har lagts till.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Indikatorn Väntetid i dagar har lagts till."
+    )
     expect(page.get_by_role("heading", level=2, name="Väntetid i dagar")).to_be_visible()
     expect(page.get_by_text("Målvärde: 28,5 dagar")).to_be_visible()
     check_a11y(page, "indikator-tillagd")

@@ -52,7 +52,8 @@ def _production_activity(plan: ActivityPlan) -> Activity:
 
 def _open_activity_plan(page: Page, name: str) -> None:
     page.get_by_role("navigation", name="Huvudmeny").get_by_role(
-        "link", name="Planering och uppföljning").click()
+        "link", name="Planering och uppföljning"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Planering och uppföljning")
     check_a11y(page, f"planering-{name}")
     page.get_by_role("link", name="Aktivitetsplan 2023").click()
@@ -70,7 +71,8 @@ def _open_edit_form(page: Page, activity: Activity):
     # a person could not. Wait for it, as a person would.
     page.wait_for_function(
         "() => document.activeElement && document.activeElement.closest("
-        "'form[data-unsaved-warning]')")
+        "'form[data-unsaved-warning]')"
+    )
     return card, description
 
 
@@ -79,7 +81,8 @@ def _focus_area_headings(page: Page) -> list[str]:
 
 
 def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
-        page, new_page, visit, live_server, plans_demo, kansli):
+    page, new_page, visit, live_server, plans_demo, kansli
+):
     login(page, live_server, "kansli", PASSWORD)
     page.get_by_role("link", name="Sjukvårdsregion Mellansverige").first.click()
     check_a11y(page, "start")
@@ -103,7 +106,9 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
     card.get_by_role("button", name="Spara").click()
     expect(card.get_by_role("heading", level=3)).to_have_text(PRODUCTION)
     expect(card).to_contain_text("Uppföljning varje kvartal")
-    expect(card.get_by_role("listitem").filter(has_text="Uppföljning varje kvartal")).to_be_visible()
+    expect(
+        card.get_by_role("listitem").filter(has_text="Uppföljning varje kvartal")
+    ).to_be_visible()
     assert page.url == plan_url
     check_a11y(page, "aktivitet-sparad")
 
@@ -125,7 +130,8 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
 
     # ... and an activity within its fokusområde, the same way.
     area = page.locator("#plan-items > section").filter(
-        has=page.get_by_role("heading", name=first, level=2))
+        has=page.get_by_role("heading", name=first, level=2)
+    )
     titles = area.locator("li.card > h3").all_inner_texts()
     area.get_by_role("button", name=f"Flytta ned {titles[0]}").focus()
     page.keyboard.press("Enter")
@@ -139,14 +145,14 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
     check_a11y(page, "beredning")
     page.get_by_role("link", name="Registrera nämndens beslut").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Registrera beslut om Aktivitetsplan 2023")
+        "Registrera beslut om Aktivitetsplan 2023"
+    )
     check_a11y(page, "beslut-formular")
     meeting = page.get_by_label("Sammanträde")
     meeting.select_option(meeting.locator("option", has_text="2024-03-15").get_attribute("value"))
     page.get_by_label("Paragraf (§)").fill("17")
     page.get_by_role("button", name="Registrera beslutet").click()
-    expect(_flash(page)).to_contain_text(
-        "Beslutet § 17 är registrerat och planen är beslutad.")
+    expect(_flash(page)).to_contain_text("Beslutet § 17 är registrerat och planen är beslutad.")
     expect(page.get_by_text("Beslutad 2024-03-15 § 17")).to_be_visible()
     check_a11y(page, "beslutad")
     assert ActivityPlan.objects.get(pk=draft.pk).state == PlanState.DECIDED
@@ -158,12 +164,14 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
     visit(visitor, path, "publik-aktivitetsplan")
     assert _focus_area_headings(visitor)[:2] == ["Kunskapsstyrning", first]
     expect(visitor.locator(f"#aktivitet-{activity.pk}")).to_contain_text(
-        "Uppföljning varje kvartal")
+        "Uppföljning varje kvartal"
+    )
     expect(visitor.get_by_role("link", name=re.compile("^Ändra"))).to_have_count(0)
     expect(visitor.get_by_role("button", name=re.compile("^Flytta"))).to_have_count(0)
     visit(visitor, path, "publik-aktivitetsplan-igen")  # now from the cache
     expect(visitor.locator(f"#aktivitet-{activity.pk}")).to_contain_text(
-        "Uppföljning varje kvartal")
+        "Uppföljning varje kvartal"
+    )
 
     # ... and compares it with the version it replaced, now archived.
     visitor.get_by_role("link", name="Jämför med föregående version").click()
@@ -175,7 +183,8 @@ def test_kansli_edits_reorders_and_decides_the_plan_and_the_public_reads_it(
 
 
 def test_the_second_of_two_editors_is_refused_and_sees_both_texts(
-        new_page, live_server, next_version, kansli, second_kansli):
+    new_page, live_server, next_version, kansli, second_kansli
+):
     activity = _production_activity(next_version)
     first, second = new_page(), new_page()
     login(first, live_server, "kansli", PASSWORD)
@@ -204,8 +213,7 @@ def test_the_second_of_two_editors_is_refused_and_sees_both_texts(
     assert "andra" not in activity.description
 
 
-def test_leaving_a_form_with_unsaved_changes_asks_first(page, live_server, next_version,
-                                                         kansli):
+def test_leaving_a_form_with_unsaved_changes_asks_first(page, live_server, next_version, kansli):
     login(page, live_server, "kansli", PASSWORD)
     page.goto(live_server.url + next_version.get_absolute_url())
     check_a11y(page, "aktivitetsplan")

@@ -38,20 +38,42 @@ def setup(demo_data, mellansverige):
     dalarna = Region.objects.get(scb_code="20")
     contact = _user_with_role("pris.dalarna", RoleGroup.Role.PRICE_CONTACT, dalarna)
     price_list = services.price_list_create(
-        actor=kansli, healthcare_region=mellansverige, year=YEAR,
-        deadline=datetime.date(YEAR - 1, 10, 31))
-    services.price_lines_submit(actor=None, price_list=price_list,
-                                region=Region.objects.get(scb_code="03"), lines=[
-        line("Akademiska sjukhuset", code="LB-KARD", price="3100.00"),
-        line("Akademiska sjukhuset", code="DRG", category="drg", unit="poang", clinic="",
-             description="Slutenvård, pris per DRG-poäng", price="77310.00")])
+        actor=kansli,
+        healthcare_region=mellansverige,
+        year=YEAR,
+        deadline=datetime.date(YEAR - 1, 10, 31),
+    )
+    services.price_lines_submit(
+        actor=None,
+        price_list=price_list,
+        region=Region.objects.get(scb_code="03"),
+        lines=[
+            line("Akademiska sjukhuset", code="LB-KARD", price="3100.00"),
+            line(
+                "Akademiska sjukhuset",
+                code="DRG",
+                category="drg",
+                unit="poang",
+                clinic="",
+                description="Slutenvård, pris per DRG-poäng",
+                price="77310.00",
+            ),
+        ],
+    )
     board = Body.objects.get(healthcare_region=mellansverige, kind=Body.Kind.BOARD)
     meeting = region_services.meeting_create(
-        actor=kansli, body=board, date=datetime.date(YEAR - 1, 12, 4), place="Västerås",
-        title="Samverkansnämndens sammanträde")
+        actor=kansli,
+        body=board,
+        date=datetime.date(YEAR - 1, 12, 4),
+        place="Västerås",
+        title="Samverkansnämndens sammanträde",
+    )
     decision = region_services.decision_create(
-        actor=kansli, meeting=meeting, title=f"Sjukvårdsregional prislista {YEAR}",
-        text="Samverkansnämnden fastställer prislistan.")
+        actor=kansli,
+        meeting=meeting,
+        title=f"Sjukvårdsregional prislista {YEAR}",
+        text="Samverkansnämnden fastställer prislistan.",
+    )
     return kansli, contact, price_list, decision
 
 
@@ -67,9 +89,15 @@ def _fill(template: bytes, rows: list[list]) -> bytes:
 
 
 def _upload(page: Page, data: bytes, name: str) -> None:
-    page.get_by_label("Fil med prisrader").set_input_files(files=[{
-        "name": "priser-dalarna.xlsx", "buffer": data,
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.get_by_label("Fil med prisrader").set_input_files(
+        files=[
+            {
+                "name": "priser-dalarna.xlsx",
+                "buffer": data,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ]
+    )
     page.get_by_role("button", name="Läs in och förhandsgranska").click()
     check_a11y(page, name)
 
@@ -81,7 +109,8 @@ def _download(page: Page, link) -> bytes:
 
 
 def test_a_price_contact_hands_in_and_the_kansli_publishes_the_prislista(
-        page: Page, new_page, live_server, setup, celery_worker):
+    page: Page, new_page, live_server, setup, celery_worker
+):
     kansli, contact, price_list, decision = setup
     list_path = price_list.get_absolute_url()
 
@@ -102,12 +131,29 @@ def test_a_price_contact_hands_in_and_the_kansli_publishes_the_prislista(
 
     # A first try with a mistyped category and a negative price: every error, nothing kept.
     rows = [
-        ["20", "Falu lasarett", "Kardiologi", "Läkarbesök", "LB-KARD", "Läkarbesök, kardiologi",
-         "besök", "2 950,00", ""],
-        ["20", "Falu lasarett", "Ortopedi", "Läkarbesöket", "LB-ORT", "Läkarbesök, ortopedi",
-         "besök", "2 640", ""],
-        ["20", "Falu lasarett", "", "Vårddygn", "VD-KIR", "Vårddygn, kirurgi", "dygn", "-10",
-         ""],
+        [
+            "20",
+            "Falu lasarett",
+            "Kardiologi",
+            "Läkarbesök",
+            "LB-KARD",
+            "Läkarbesök, kardiologi",
+            "besök",
+            "2 950,00",
+            "",
+        ],
+        [
+            "20",
+            "Falu lasarett",
+            "Ortopedi",
+            "Läkarbesöket",
+            "LB-ORT",
+            "Läkarbesök, ortopedi",
+            "besök",
+            "2 640",
+            "",
+        ],
+        ["20", "Falu lasarett", "", "Vårddygn", "VD-KIR", "Vårddygn, kirurgi", "dygn", "-10", ""],
     ]
     _upload(page, _fill(template, rows), "fel-i-filen")
     summary = page.locator(".error-summary")
@@ -138,12 +184,14 @@ def test_a_price_contact_hands_in_and_the_kansli_publishes_the_prislista(
     documents = kansli_page.locator("#dokument")
     pdf_link = documents.get_by_role("link", name="Ladda ned prislista-mellansverige-2027.pdf")
     expect(pdf_link).to_be_visible(timeout=60_000)  # swapped in by the htmx poll
-    expect(documents.get_by_role("link", name="Ladda ned prislista-mellansverige-2027.xlsx")
-           ).to_be_visible(timeout=30_000)
+    expect(
+        documents.get_by_role("link", name="Ladda ned prislista-mellansverige-2027.xlsx")
+    ).to_be_visible(timeout=30_000)
     check_a11y(kansli_page, "sammanstalld")
     pdf = _download(kansli_page, pdf_link)
-    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
     assert "Region Dalarna" in text and "10 480,00" in text and "Utkast" in text
 
     # The nämnd's decision, recorded by the kansli.
@@ -158,14 +206,17 @@ def test_a_price_contact_hands_in_and_the_kansli_publishes_the_prislista(
     visitor = new_page()
     visitor.goto(live_server.url + list_path)
     visitor_pdf = visitor.locator("#dokument").get_by_role(
-        "link", name="Ladda ned prislista-mellansverige-2027.pdf")
+        "link", name="Ladda ned prislista-mellansverige-2027.pdf"
+    )
     expect(visitor_pdf).to_be_visible(timeout=60_000)
     check_a11y(visitor, "allmanheten")
     decided = _download(visitor, visitor_pdf)
-    text = subprocess.run(["pdftotext", "-", "-"], input=decided, capture_output=True,
-                          check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=decided, capture_output=True, check=True
+    ).stdout.decode()
     assert "Fastställd av Samverkansnämnden" in text and "Utkast" not in text
     expect(visitor.get_by_role("table", name="Sparade versioner: PDF")).to_contain_text(
-        "Ja, fryst vid beslutet")
+        "Ja, fryst vid beslutet"
+    )
     open_data = _download(visitor, visitor.get_by_role("link", name="CSV (semikolonseparerad)"))
     assert "LB-ORT" in open_data.decode("utf-8-sig")

@@ -32,18 +32,26 @@ class CountingStream(io.BytesIO):
 
 def _request(body: bytes, content_length: int | None = None) -> tuple[WSGIRequest, CountingStream]:
     stream = CountingStream(body)
-    request = WSGIRequest({
-        "REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80", "wsgi.url_scheme": "http", "wsgi.input": stream,
-        "CONTENT_TYPE": MULTIPART_CONTENT,
-        "CONTENT_LENGTH": str(len(body) if content_length is None else content_length),
-    })
+    request = WSGIRequest(
+        {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": "/",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": stream,
+            "CONTENT_TYPE": MULTIPART_CONTENT,
+            "CONTENT_LENGTH": str(len(body) if content_length is None else content_length),
+        }
+    )
     return request, stream
 
 
 def _body(size: int) -> bytes:
-    return encode_multipart(BOUNDARY, {"csrfmiddlewaretoken": "token",
-                                       "file": SimpleUploadedFile("priser.csv", b"x" * size)})
+    return encode_multipart(
+        BOUNDARY,
+        {"csrfmiddlewaretoken": "token", "file": SimpleUploadedFile("priser.csv", b"x" * size)},
+    )
 
 
 def test_a_body_larger_than_the_limit_is_not_read_past_the_start_of_the_file():

@@ -16,9 +16,11 @@ def _access(user, subject, *, change=False):
 
 
 def _plain(subject):
-    html = (f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Prov för '
-            f'{subject.username}</title></head><body><h1>Prov</h1><p>{subject.first_name}</p>'
-            f'</body></html>')
+    html = (
+        f'<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Prov för '
+        f"{subject.username}</title></head><body><h1>Prov</h1><p>{subject.first_name}</p>"
+        f"</body></html>"
+    )
     return f"prov-{subject.pk}.pdf", html_to_pdf(html)
 
 

@@ -43,8 +43,9 @@ def subject(db):
 
 
 def test_the_worker_renders_a_tagged_pdf_and_stores_it_with_its_checksum(celery_worker, subject):
-    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
-                                                   kind="test.plain"))
+    document = wait_for(
+        document_jobs.document_request(actor=subject, subject=subject, kind="test.plain")
+    )
 
     assert document.state == DocumentState.DONE, document.reason
     assert document.attempts == 1
@@ -61,8 +62,9 @@ def test_nothing_is_queued_before_the_commit(celery_worker_process, broker, subj
     with celery_worker_process.paused():
         broker.delete(queue)
         with transaction.atomic():
-            document = document_jobs.document_request(actor=subject, subject=subject,
-                                                  kind="test.plain")
+            document = document_jobs.document_request(
+                actor=subject, subject=subject, kind="test.plain"
+            )
             assert broker.llen(queue) == 0
         assert broker.llen(queue) == 1
     wait_for(document)
@@ -70,8 +72,9 @@ def test_nothing_is_queued_before_the_commit(celery_worker_process, broker, subj
 
 
 def test_a_broken_template_fails_the_job_with_a_readable_reason(celery_worker, subject):
-    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
-                                                   kind="test.broken"))
+    document = wait_for(
+        document_jobs.document_request(actor=subject, subject=subject, kind="test.broken")
+    )
 
     assert document.state == DocumentState.FAILED
     assert document.reason.startswith("Mallen för dokumentet innehåller ett fel")
@@ -79,8 +82,12 @@ def test_a_broken_template_fails_the_job_with_a_readable_reason(celery_worker, s
 
 
 def test_the_same_bytes_are_stored_once_and_reused(celery_worker, subject):
-    first = wait_for(document_jobs.document_request(actor=subject, subject=subject, kind="test.plain"))
-    second = wait_for(document_jobs.document_request(actor=subject, subject=subject, kind="test.plain"))
+    first = wait_for(
+        document_jobs.document_request(actor=subject, subject=subject, kind="test.plain")
+    )
+    second = wait_for(
+        document_jobs.document_request(actor=subject, subject=subject, kind="test.plain")
+    )
 
     assert second.state == DocumentState.DONE
     assert second.sha256 == first.sha256
@@ -89,8 +96,10 @@ def test_the_same_bytes_are_stored_once_and_reused(celery_worker, subject):
 
 
 def test_a_transient_error_is_retried_with_backoff(celery_worker, subject):
-    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
-                                                   kind="test.flaky"), timeout=30)
+    document = wait_for(
+        document_jobs.document_request(actor=subject, subject=subject, kind="test.flaky"),
+        timeout=30,
+    )
 
     assert document.state == DocumentState.DONE, document.reason
     assert document.attempts == 2
@@ -101,8 +110,12 @@ def test_a_job_left_running_by_a_dead_worker_is_queued_again(celery_worker, subj
         document = document_jobs.document_request(actor=subject, subject=subject, kind="test.plain")
         # What a worker killed mid-render leaves behind: pågår, started long ago.
         GeneratedDocument.objects.filter(pk=document.pk).update(
-            state=DocumentState.RUNNING, attempts=1,
-            started_at=timezone.now() - document_selectors.STALE_AFTER - datetime.timedelta(minutes=1))
+            state=DocumentState.RUNNING,
+            attempts=1,
+            started_at=timezone.now()
+            - document_selectors.STALE_AFTER
+            - datetime.timedelta(minutes=1),
+        )
         assert document_jobs.documents_requeue_stale() == [document.pk]
     wait_for(document)
 
@@ -112,8 +125,8 @@ def test_a_job_left_running_by_a_dead_worker_is_queued_again(celery_worker, subj
 
 def test_a_running_job_that_is_not_stale_is_left_alone(subject):
     document = GeneratedDocument.objects.create(
-        subject=subject, kind="test.plain", state=DocumentState.RUNNING,
-        started_at=timezone.now())
+        subject=subject, kind="test.plain", state=DocumentState.RUNNING, started_at=timezone.now()
+    )
 
     assert document_jobs.documents_requeue_stale() == []
     assert document_jobs.document_render(document_id=document.pk) is None
@@ -128,7 +141,8 @@ def test_the_status_partial_polls_while_queued_and_offers_retry_when_failed(clie
     assert "Köad" in html
 
     GeneratedDocument.objects.filter(pk=document.pk).update(
-        state=DocumentState.FAILED, reason="Mallen för dokumentet saknas.")
+        state=DocumentState.FAILED, reason="Mallen för dokumentet saknas."
+    )
     html = client.get(reverse("documents:status", kwargs={"pk": document.pk})).content.decode()
     assert "every 2s" not in html
     assert "Misslyckad" in html and "Mallen för dokumentet saknas." in html
@@ -137,7 +151,8 @@ def test_the_status_partial_polls_while_queued_and_offers_retry_when_failed(clie
 
 def test_retry_queues_a_failed_job_again(client, subject, celery_worker):
     document = GeneratedDocument.objects.create(
-        subject=subject, kind="test.plain", state=DocumentState.FAILED, reason="Fel")
+        subject=subject, kind="test.plain", state=DocumentState.FAILED, reason="Fel"
+    )
     client.force_login(subject)
 
     response = client.post(reverse("documents:retry", kwargs={"pk": document.pk}))
@@ -148,15 +163,17 @@ def test_retry_queues_a_failed_job_again(client, subject, celery_worker):
 
 def test_others_may_not_retry_and_anonymous_visitors_see_nothing(client, subject):
     document = GeneratedDocument.objects.create(
-        subject=subject, kind="test.plain", state=DocumentState.FAILED, reason="Fel")
+        subject=subject, kind="test.plain", state=DocumentState.FAILED, reason="Fel"
+    )
     assert client.get(reverse("documents:status", kwargs={"pk": document.pk})).status_code == 404
     client.force_login(UserFactory())
     assert client.post(reverse("documents:retry", kwargs={"pk": document.pk})).status_code == 403
 
 
 def test_the_download_serves_the_stored_bytes(client, subject, celery_worker):
-    document = wait_for(document_jobs.document_request(actor=subject, subject=subject,
-                                                   kind="test.plain"))
+    document = wait_for(
+        document_jobs.document_request(actor=subject, subject=subject, kind="test.plain")
+    )
     client.force_login(subject)
 
     response = client.get(reverse("documents:download", kwargs={"pk": document.pk}))

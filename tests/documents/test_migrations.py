@@ -19,8 +19,11 @@ def _migrate(targets):
 def test_moving_the_documents_app_keeps_its_rows_and_content_type_ids():
     subject = HealthcareRegionFactory()
     document = GeneratedDocument.objects.create(
-        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk,
-        kind="test.plain", state=DocumentState.QUEUED)
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        kind="test.plain",
+        state=DocumentState.QUEUED,
+    )
     content_type = ContentType.objects.get_for_model(GeneratedDocument)
     assert content_type.app_label == "documents"
 
@@ -28,8 +31,7 @@ def test_moving_the_documents_app_keeps_its_rows_and_content_type_ids():
     moved_back = ContentType.objects.get(pk=content_type.pk)
     assert (moved_back.app_label, moved_back.model) == ("samverkan", "generateddocument")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT kind FROM samverkan_generateddocument WHERE id = %s",
-                       [document.pk])
+        cursor.execute("SELECT kind FROM samverkan_generateddocument WHERE id = %s", [document.pk])
         assert cursor.fetchone() == ("test.plain",)
 
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -15,19 +15,29 @@ from tests.knowledge.factories import GroupMembershipFactory, RegionalGroupFacto
 
 @pytest.fixture
 def rsg(mellansverige, uppsala, group_lead):
-    group = RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.COLLABORATION,
-                                 name="Uppföljning och analys", mandate="<p>Stödja NPO.</p>")
-    GroupMembershipFactory(group=group, region=uppsala, role=GroupRole.PROCESS_LEAD,
-                           person=PersonFactory(first_name="Greta", last_name="Provström",
-                                                user=group_lead),
-                           starts_on=datetime.date(2020, 1, 1))
+    group = RegionalGroupFactory(
+        healthcare_region=mellansverige,
+        kind=GroupKind.COLLABORATION,
+        name="Uppföljning och analys",
+        mandate="<p>Stödja NPO.</p>",
+    )
+    GroupMembershipFactory(
+        group=group,
+        region=uppsala,
+        role=GroupRole.PROCESS_LEAD,
+        person=PersonFactory(first_name="Greta", last_name="Provström", user=group_lead),
+        starts_on=datetime.date(2020, 1, 1),
+    )
     return group
 
 
 @pytest.fixture
 def other_group(mellansverige):
-    return RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.COLLABORATION,
-                                name="Strukturerad vårdinformation")
+    return RegionalGroupFactory(
+        healthcare_region=mellansverige,
+        kind=GroupKind.COLLABORATION,
+        name="Strukturerad vårdinformation",
+    )
 
 
 @pytest.fixture
@@ -35,8 +45,14 @@ def other_group_lead(other_group, dalarna):
     from regions.models import RoleGroup
     from tests.conftest import _user_with_role
 
-    user = _user_with_role("gruppledare.annan", RoleGroup.Role.GROUP_LEAD, other_group.healthcare_region)
-    GroupMembershipFactory(group=other_group, region=dalarna, role=GroupRole.CHAIR,
-                           person=PersonFactory(last_name="Annansson", user=user),
-                           starts_on=datetime.date(2020, 1, 1))
+    user = _user_with_role(
+        "gruppledare.annan", RoleGroup.Role.GROUP_LEAD, other_group.healthcare_region
+    )
+    GroupMembershipFactory(
+        group=other_group,
+        region=dalarna,
+        role=GroupRole.CHAIR,
+        person=PersonFactory(last_name="Annansson", user=user),
+        starts_on=datetime.date(2020, 1, 1),
+    )
     return user

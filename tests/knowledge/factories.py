@@ -71,7 +71,8 @@ class GroupMembershipFactory(factory.django.DjangoModelFactory):
     group = factory.SubFactory(RegionalGroupFactory)
     person = factory.SubFactory(PersonFactory)
     region = factory.SubFactory(
-        RegionFactory, healthcare_region=factory.SelfAttribute("..group.healthcare_region"))
+        RegionFactory, healthcare_region=factory.SelfAttribute("..group.healthcare_region")
+    )
     role = GroupRole.MEMBER
     starts_on = datetime.date(2023, 1, 1)
 
@@ -83,7 +84,8 @@ class CouncilMembershipFactory(factory.django.DjangoModelFactory):
     council = factory.SubFactory(KnowledgeCouncilFactory)
     person = factory.SubFactory(PersonFactory)
     region = factory.SubFactory(
-        RegionFactory, healthcare_region=factory.SelfAttribute("..council.healthcare_region"))
+        RegionFactory, healthcare_region=factory.SelfAttribute("..council.healthcare_region")
+    )
     role = "ledamot"
     starts_on = datetime.date(2023, 1, 1)
 

@@ -23,11 +23,16 @@ from tests.permission_columns import INSIDERS, KANSLI_ON_HIDDEN, KANSLI_ONLY, PU
 
 @pytest.fixture
 def knowledge_objects(mellansverige, uppsala, group_lead):
-    group = RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.COLLABORATION,
-                                 name="Uppföljning och analys")
-    lead = GroupMembershipFactory(group=group, region=uppsala, role=GroupRole.PROCESS_LEAD,
-                                  person=PersonFactory(user=group_lead),
-                                  starts_on=datetime.date(2020, 1, 1))
+    group = RegionalGroupFactory(
+        healthcare_region=mellansverige, kind=GroupKind.COLLABORATION, name="Uppföljning och analys"
+    )
+    lead = GroupMembershipFactory(
+        group=group,
+        region=uppsala,
+        role=GroupRole.PROCESS_LEAD,
+        person=PersonFactory(user=group_lead),
+        starts_on=datetime.date(2020, 1, 1),
+    )
     other = RegionalGroupFactory(healthcare_region=mellansverige, name="Tandvård")
     goal = GoalFactory(healthcare_region=mellansverige, program_area=other)
     council = KnowledgeCouncilFactory(healthcare_region=mellansverige)
@@ -43,9 +48,16 @@ def knowledge_objects(mellansverige, uppsala, group_lead):
     }
 
 
-KWARG_NAMES = {"kgroup": "pk", "kgroup_other": "pk", "kmember": "pk", "council": "pk",
-               "kcmember": "pk", "kgoal": "pk", "kgoal_hidden": "pk",
-               "kindicator": "pk"}
+KWARG_NAMES = {
+    "kgroup": "pk",
+    "kgroup_other": "pk",
+    "kmember": "pk",
+    "council": "pk",
+    "kcmember": "pk",
+    "kgoal": "pk",
+    "kgoal_hidden": "pk",
+    "kindicator": "pk",
+}
 
 ROWS = [
     ("knowledge:national", ("hr",), "get", PUBLIC),
@@ -80,7 +92,12 @@ ROWS = [
     ("knowledge:goal_update", ("hr", "kgoal"), "post", KANSLI_ONLY),
     ("knowledge:indicator_create", ("hr", "kgoal"), "post", KANSLI_ONLY),
     ("knowledge:indicator_update", ("hr", "kindicator"), "post", KANSLI_ONLY),
-    ("knowledge:group_mandate", ("hr", "kgroup"), "post", write({**KANSLI_ONLY, "group_lead": 200})),
+    (
+        "knowledge:group_mandate",
+        ("hr", "kgroup"),
+        "post",
+        write({**KANSLI_ONLY, "group_lead": 200}),
+    ),
     ("knowledge:group_mandate", ("hr", "kgroup_other"), "post", write(KANSLI_ONLY)),
     ("knowledge:group_membership_create", ("hr", "kgroup"), "post", KANSLI_ONLY),
     ("knowledge:indicator_upload", ("hr", "kindicator"), "post", KANSLI_ONLY),

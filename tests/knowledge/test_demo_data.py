@@ -23,8 +23,10 @@ def demo(db):
 
 def test_the_demo_data_has_the_26_npo_and_their_hosts(demo):
     assert NationalProgramArea.objects.count() == 26
-    hosts = {slug: Hosting.objects.filter(healthcare_region__slug=slug).count()
-             for slug in ("mellansverige", "sydostra", "sodra")}
+    hosts = {
+        slug: Hosting.objects.filter(healthcare_region__slug=slug).count()
+        for slug in ("mellansverige", "sydostra", "sodra")
+    }
     assert hosts == {"mellansverige": 4, "sydostra": 3, "sodra": 4}
     assert Hosting.objects.filter(note__startswith="Demodata: vilka fyra").count() == 4
 
@@ -37,7 +39,9 @@ def test_the_demo_data_has_sydostras_structure_and_promises(demo):
     assert sydostra.filter(note__contains="Nytt RMPO").count() == 7
     assert PatientPromise.objects.filter(healthcare_region__slug="sydostra").count() == 7
     assert Goal.objects.filter(program_area__name="Cancersjukdomar").count() == 6
-    assert RegionalGroup.objects.filter(healthcare_region__slug="sodra", state="planned").count() == 4
+    assert (
+        RegionalGroup.objects.filter(healthcare_region__slug="sodra", state="planned").count() == 4
+    )
 
 
 def test_the_demo_group_lead_person_is_processledare_of_uppfoljning_och_analys(demo):
@@ -55,4 +59,5 @@ def test_the_search_examples_work_on_the_demo_data(demo, client):
     sodra = HealthcareRegion.objects.get(slug="sodra")
     assert knowledge_search(AnonymousUser(), sydostra, "cancer")[0].title == "Cancersjukdomar"
     assert [h.title for h in knowledge_search(AnonymousUser(), sodra, "kirurgi")] == [
-        "Kirurgi och plastikkirurgi"]
+        "Kirurgi och plastikkirurgi"
+    ]

@@ -16,13 +16,15 @@ def indicator(mellansverige):
 
 
 def _upload(client, indicator, name, content):
-    return client.post(reverse("knowledge:indicator_upload",
-                               kwargs={"hr": "mellansverige", "pk": indicator.pk}),
-                       {"file": SimpleUploadedFile(name, content)})
+    return client.post(
+        reverse("knowledge:indicator_upload", kwargs={"hr": "mellansverige", "pk": indicator.pk}),
+        {"file": SimpleUploadedFile(name, content)},
+    )
 
 
 def test_a_csv_with_carriage_return_only_line_endings_is_read(
-        client, kansli, indicator, uppsala, dalarna):
+    client, kansli, indicator, uppsala, dalarna
+):
     client.force_login(kansli)
     content = "region;år;värde\r03;2023;71,5\rRegion Dalarna;2023;68\r".encode("cp1252")
     assert _upload(client, indicator, "varden.csv", content).status_code == 302
@@ -30,10 +32,12 @@ def test_a_csv_with_carriage_return_only_line_endings_is_read(
 
 
 def test_a_stray_quote_that_makes_a_field_too_long_is_named_and_nothing_is_written(
-        client, kansli, indicator, uppsala):
+    client, kansli, indicator, uppsala
+):
     client.force_login(kansli)
-    rows = ["region;år;värde", '03;"2023;71,5'] + [f"03;{1990 + i % 100};{i},5"
-                                                    for i in range(10_000)]
+    rows = ["region;år;värde", '03;"2023;71,5'] + [
+        f"03;{1990 + i % 100};{i},5" for i in range(10_000)
+    ]
     response = _upload(client, indicator, "varden.csv", "\n".join(rows).encode())
     assert response.status_code == 200
     assert "citattecken" in response.content.decode()

@@ -41,16 +41,28 @@ def _queries(client, address):
 
 def test_the_structure_page_is_a_tree_of_councils_and_groups_with_state_tags(client, mellansverige):
     council = KnowledgeCouncilFactory(healthcare_region=mellansverige, name="Kirurgi och cancer")
-    area = RegionalGroupFactory(healthcare_region=mellansverige, name="Cancersjukdomar",
-                                council=council)
-    RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.WORKING_GROUP,
-                         name="Bröstcancer", parent=area)
-    RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.COLLABORATION,
-                         name="Forskning", state=RegionalGroup.State.PLANNED)
+    area = RegionalGroupFactory(
+        healthcare_region=mellansverige, name="Cancersjukdomar", council=council
+    )
+    RegionalGroupFactory(
+        healthcare_region=mellansverige,
+        kind=GroupKind.WORKING_GROUP,
+        name="Bröstcancer",
+        parent=area,
+    )
+    RegionalGroupFactory(
+        healthcare_region=mellansverige,
+        kind=GroupKind.COLLABORATION,
+        name="Forskning",
+        state=RegionalGroup.State.PLANNED,
+    )
     page = client.get(url("section")).content.decode()
     assert 'class="tree"' in page
-    assert page.index("Kunskapsråd Kirurgi och cancer") < page.index("Cancersjukdomar") \
+    assert (
+        page.index("Kunskapsråd Kirurgi och cancer")
+        < page.index("Cancersjukdomar")
         < page.index("Bröstcancer")
+    )
     assert '<span class="tag">Ska bildas</span>' in page
 
 
@@ -64,8 +76,13 @@ def test_the_national_page_shows_every_npo_with_its_host(client, mellansverige, 
 
 
 def test_the_group_page_shows_uppdrag_members_by_region_and_leads(client, rsg, uppsala, dalarna):
-    GroupMembershipFactory(group=rsg, region=dalarna, role=GroupRole.CHAIR,
-                           person__first_name="Olle", person__last_name="Exempelsson")
+    GroupMembershipFactory(
+        group=rsg,
+        region=dalarna,
+        role=GroupRole.CHAIR,
+        person__first_name="Olle",
+        person__last_name="Exempelsson",
+    )
     page = client.get(rsg.get_absolute_url()).content.decode()
     assert "<p>Stödja NPO.</p>" in page
     assert "Olle Exempelsson (Dalarna)" in page
@@ -75,25 +92,37 @@ def test_the_group_page_shows_uppdrag_members_by_region_and_leads(client, rsg, u
 
 def test_kansli_creates_a_group_and_adds_a_member(client, kansli, mellansverige, uppsala):
     client.force_login(kansli)
-    response = client.post(url("group_create"), {
-        "kind": "rsg", "name": "Kvalitetsregister", "state": "active",
-        "mandate": "<p>Stödja</p><script>x</script>",
-    })
+    response = client.post(
+        url("group_create"),
+        {
+            "kind": "rsg",
+            "name": "Kvalitetsregister",
+            "state": "active",
+            "mandate": "<p>Stödja</p><script>x</script>",
+        },
+    )
     group = RegionalGroup.objects.get(name="Kvalitetsregister")
     assert response.status_code == 302 and response["Location"] == group.get_absolute_url()
     assert group.mandate == "<p>Stödja</p>"
-    response = client.post(url("group_membership_create", pk=group.pk), {
-        "first_name": "Karin", "last_name": "Provström", "region": uppsala.pk,
-        "role": "ordforande", "starts_on": "2025-01-01",
-    })
+    response = client.post(
+        url("group_membership_create", pk=group.pk),
+        {
+            "first_name": "Karin",
+            "last_name": "Provström",
+            "region": uppsala.pk,
+            "role": "ordforande",
+            "starts_on": "2025-01-01",
+        },
+    )
     assert response.status_code == 302
     assert "Karin Provström" in client.get(group.get_absolute_url()).content.decode()
 
 
 def test_a_group_form_with_errors_keeps_what_was_typed(client, kansli, mellansverige):
     client.force_login(kansli)
-    response = client.post(url("group_create"), {"kind": "rsg", "name": "Gammal",
-                                                 "state": "closed"})
+    response = client.post(
+        url("group_create"), {"kind": "rsg", "name": "Gammal", "state": "closed"}
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Ange när gruppen avslutades." in page
@@ -102,10 +131,13 @@ def test_a_group_form_with_errors_keeps_what_was_typed(client, kansli, mellansve
 
 def test_the_group_lead_edits_the_uppdrag_of_their_group(client, group_lead, rsg):
     client.force_login(group_lead)
-    response = client.post(url("group_mandate", pk=rsg.pk), {
-        "mandate": '<p>Nytt <em>uppdrag</em></p><img src=x onerror="alert(1)">',
-        "loaded_version": rsg.updated_at.isoformat(),
-    })
+    response = client.post(
+        url("group_mandate", pk=rsg.pk),
+        {
+            "mandate": '<p>Nytt <em>uppdrag</em></p><img src=x onerror="alert(1)">',
+            "loaded_version": rsg.updated_at.isoformat(),
+        },
+    )
     assert response.status_code == 302
     rsg.refresh_from_db()
     assert rsg.mandate == "<p>Nytt <em>uppdrag</em></p>"
@@ -126,33 +158,46 @@ def test_a_group_of_sodra_is_not_found_under_mellansverige(client, kansli, sodra
 def test_kansli_creates_a_council_with_its_programme_areas(client, kansli, mellansverige):
     areas = [RegionalGroupFactory(healthcare_region=mellansverige) for _ in range(2)]
     client.force_login(kansli)
-    response = client.post(url("council_create"), {
-        "name": "Medicin och akut vård", "rotation_years": 2, "rotates_leadership": "on",
-        "groups": [a.pk for a in areas]})
+    response = client.post(
+        url("council_create"),
+        {
+            "name": "Medicin och akut vård",
+            "rotation_years": 2,
+            "rotates_leadership": "on",
+            "groups": [a.pk for a in areas],
+        },
+    )
     assert response.status_code == 302
-    assert {a.council.name for a in RegionalGroup.objects.filter(pk__in=[a.pk for a in areas])} \
-        == {"Medicin och akut vård"}
+    assert {a.council.name for a in RegionalGroup.objects.filter(pk__in=[a.pk for a in areas])} == {
+        "Medicin och akut vård"
+    }
 
 
-def test_the_structure_page_runs_the_same_queries_for_few_or_many_groups(client, kansli,
-                                                                          mellansverige):
+def test_the_structure_page_runs_the_same_queries_for_few_or_many_groups(
+    client, kansli, mellansverige
+):
     client.force_login(kansli)
     council = KnowledgeCouncilFactory(healthcare_region=mellansverige)
     RegionalGroupFactory(healthcare_region=mellansverige, council=council)
     small = _queries(client, url("section"))
     for _i in range(20):
-        parent = RegionalGroupFactory(healthcare_region=mellansverige, council=council,
-                                      national_program_area=NationalProgramAreaFactory())
-        RegionalGroupFactory(healthcare_region=mellansverige, kind=GroupKind.WORKING_GROUP,
-                             parent=parent)
+        parent = RegionalGroupFactory(
+            healthcare_region=mellansverige,
+            council=council,
+            national_program_area=NationalProgramAreaFactory(),
+        )
+        RegionalGroupFactory(
+            healthcare_region=mellansverige, kind=GroupKind.WORKING_GROUP, parent=parent
+        )
         KnowledgeCouncilFactory(healthcare_region=mellansverige)
         HostingFactory(healthcare_region=mellansverige)
     assert _queries(client, url("section")) == small
     assert small == 6
 
 
-def test_the_group_page_runs_the_same_queries_for_few_or_many_members(client, kansli, rsg,
-                                                                      mellansverige):
+def test_the_group_page_runs_the_same_queries_for_few_or_many_members(
+    client, kansli, rsg, mellansverige
+):
     client.force_login(kansli)
     regions = [RegionFactory(healthcare_region=mellansverige) for _ in range(4)]
     GroupMembershipFactory(group=rsg, region=regions[0])
@@ -163,10 +208,15 @@ def test_the_group_page_runs_the_same_queries_for_few_or_many_members(client, ka
     assert small == 7
 
 
-def test_the_goal_page_has_a_chart_and_the_same_numbers_in_a_table(client, mellansverige,
-                                                                  uppsala, dalarna):
-    indicator = IndicatorFactory(goal__healthcare_region=mellansverige, target=80,
-                                 name="Behandling inom fyra veckor", source="Demodata")
+def test_the_goal_page_has_a_chart_and_the_same_numbers_in_a_table(
+    client, mellansverige, uppsala, dalarna
+):
+    indicator = IndicatorFactory(
+        goal__healthcare_region=mellansverige,
+        target=80,
+        name="Behandling inom fyra veckor",
+        source="Demodata",
+    )
     IndicatorValueFactory(indicator=indicator, region=uppsala, year=2022, value="78.5")
     IndicatorValueFactory(indicator=indicator, region=uppsala, year=2023, value="82")
     IndicatorValueFactory(indicator=indicator, region=dalarna, year=2023, value="70")
@@ -187,16 +237,21 @@ def test_an_unpublished_goal_is_hidden_from_the_public(client, board_member, mel
 def test_kansli_enters_a_value_with_a_decimal_comma(client, kansli, mellansverige, uppsala):
     indicator = IndicatorFactory(goal__healthcare_region=mellansverige)
     client.force_login(kansli)
-    response = client.post(url("indicator_value_create", pk=indicator.pk),
-                           {"region": uppsala.pk, "year": 2024, "value": "72,5"})
+    response = client.post(
+        url("indicator_value_create", pk=indicator.pk),
+        {"region": uppsala.pk, "year": 2024, "value": "72,5"},
+    )
     assert response.status_code == 302
     assert str(IndicatorValue.objects.get().value) == "72.50"
 
 
 def test_the_goals_page_lists_the_promises_in_order(client, mellansverige):
-    PatientPromiseFactory(healthcare_region=mellansverige, position=2, text="få tillgång till jämlik vård")
-    PatientPromiseFactory(healthcare_region=mellansverige, position=1,
-                          text="erbjudas vård som är lätt tillgänglig")
+    PatientPromiseFactory(
+        healthcare_region=mellansverige, position=2, text="få tillgång till jämlik vård"
+    )
+    PatientPromiseFactory(
+        healthcare_region=mellansverige, position=1, text="erbjudas vård som är lätt tillgänglig"
+    )
     page = client.get(url("goals")).content.decode()
     assert page.index("lätt tillgänglig") < page.index("jämlik vård")
 
@@ -210,8 +265,9 @@ def indicator(mellansverige):
 
 
 def _upload(client, indicator, name, content):
-    return client.post(url("indicator_upload", pk=indicator.pk),
-                       {"file": SimpleUploadedFile(name, content)})
+    return client.post(
+        url("indicator_upload", pk=indicator.pk), {"file": SimpleUploadedFile(name, content)}
+    )
 
 
 def test_a_semicolon_csv_with_decimal_commas_is_read(client, kansli, indicator, uppsala, dalarna):
@@ -220,7 +276,9 @@ def test_a_semicolon_csv_with_decimal_commas_is_read(client, kansli, indicator, 
     response = _upload(client, indicator, "varden.csv", content)
     assert response.status_code == 302
     assert {(v.region.scb_code, str(v.value)) for v in IndicatorValue.objects.all()} == {
-        ("03", "71.50"), ("20", "68.00")}
+        ("03", "71.50"),
+        ("20", "68.00"),
+    }
 
 
 def test_a_comma_separated_cp1252_csv_is_read(client, kansli, indicator, uppsala):
@@ -242,22 +300,29 @@ def test_an_xlsx_file_is_read(client, kansli, indicator, uppsala):
     assert str(IndicatorValue.objects.get().value) == "66.50"
 
 
-def test_every_bad_row_is_reported_and_nothing_is_written(client, kansli, indicator, uppsala,
-                                                         skane):
+def test_every_bad_row_is_reported_and_nothing_is_written(
+    client, kansli, indicator, uppsala, skane
+):
     client.force_login(kansli)
-    content = ("region;år;värde\n"
-               "03;2023;70\n"        # fine, but must not be written
-               "03;20x3;71\n"        # bad year
-               "Region Skåne;2023;5\n"  # region of another sjukvårdsregion
-               "99;2023;5\n"         # unknown region
-               "03;2022;mycket\n"    # not a number
-               "03;2023;72\n").encode()  # duplicate of row 2
+    content = (
+        "region;år;värde\n"
+        "03;2023;70\n"  # fine, but must not be written
+        "03;20x3;71\n"  # bad year
+        "Region Skåne;2023;5\n"  # region of another sjukvårdsregion
+        "99;2023;5\n"  # unknown region
+        "03;2022;mycket\n"  # not a number
+        "03;2023;72\n"
+    ).encode()  # duplicate of row 2
     response = _upload(client, indicator, "v.csv", content)
     errors = response.context["errors"]
     assert response.status_code == 200
     assert [(e.row, e.column, e.value) for e in errors] == [
-        (3, "år", "20x3"), (4, "region", "Region Skåne"), (5, "region", "99"),
-        (6, "värde", "mycket"), (7, "region", "03 2023")]
+        (3, "år", "20x3"),
+        (4, "region", "Region Skåne"),
+        (5, "region", "99"),
+        (6, "värde", "mycket"),
+        (7, "region", "03 2023"),
+    ]
     page = response.content.decode()
     assert "Året ska vara ett årtal" in page and "Samma region och år finns redan på rad 2" in page
     assert "Ingenting har sparats" in page
@@ -322,8 +387,9 @@ def test_search_survives_tsquery_syntax(client, mellansverige):
 
 
 def test_an_ended_member_is_not_listed(client, rsg, dalarna):
-    GroupMembershipFactory(group=rsg, region=dalarna, person__last_name="Avgången",
-                           ends_on=datetime.date(2024, 1, 1))
+    GroupMembershipFactory(
+        group=rsg, region=dalarna, person__last_name="Avgången", ends_on=datetime.date(2024, 1, 1)
+    )
     assert "Avgången" not in client.get(rsg.get_absolute_url()).content.decode()
 
 
@@ -332,7 +398,7 @@ def test_an_ended_member_is_not_listed(client, rsg, dalarna):
 
 def _header_search(page: str) -> str:
     start = page.index('<form class="header-search"')
-    return page[start:page.index("</form>", start)]
+    return page[start : page.index("</form>", start)]
 
 
 def test_the_header_has_a_search_form_pointing_to_the_search_on_a_healthcare_region_page(
@@ -362,9 +428,13 @@ def test_the_search_results_page_shows_the_query_in_the_header_box(client, mella
 @pytest.fixture
 def council_member(mellansverige, uppsala):
     council = KnowledgeCouncilFactory(healthcare_region=mellansverige, name="Kirurgi och cancer")
-    return CouncilMembershipFactory(council=council, region=uppsala,
-                                    starts_on=datetime.date(2024, 1, 1),
-                                    person__first_name="Kim", person__last_name="Rådsson")
+    return CouncilMembershipFactory(
+        council=council,
+        region=uppsala,
+        starts_on=datetime.date(2024, 1, 1),
+        person__first_name="Kim",
+        person__last_name="Rådsson",
+    )
 
 
 def test_kansli_ends_a_council_membership_from_the_council_page(client, kansli, council_member):
@@ -396,8 +466,12 @@ def test_a_council_membership_of_sodra_is_not_found_under_mellansverige(client, 
     other = CouncilMembershipFactory(council__healthcare_region=sodra)
     client.force_login(kansli)
     assert client.get(url("council_membership_end", pk=other.pk)).status_code == 404
-    assert client.post(url("council_membership_end", pk=other.pk),
-                       {"ends_on": "2025-01-01"}).status_code == 404
+    assert (
+        client.post(
+            url("council_membership_end", pk=other.pk), {"ends_on": "2025-01-01"}
+        ).status_code
+        == 404
+    )
     other.refresh_from_db()
     assert other.ends_on is None
 
@@ -410,19 +484,30 @@ def cancer(mellansverige):
     return RegionalGroupFactory(healthcare_region=mellansverige, name="Cancersjukdomar")
 
 
-def test_kansli_creates_a_goal_under_a_promise_and_a_programme_area(client, kansli, cancer,
-                                                                    mellansverige):
+def test_kansli_creates_a_goal_under_a_promise_and_a_programme_area(
+    client, kansli, cancer, mellansverige
+):
     promise = PatientPromiseFactory(healthcare_region=mellansverige)
     client.force_login(kansli)
     assert f'href="{url("goal_create")}"' in client.get(url("goals")).content.decode()
-    response = client.post(url("goal_create"), {
-        "title": " Behandling inom fyra veckor ", "program_area": cancer.pk,
-        "promise": promise.pk, "description": "Från remiss till behandling.",
-        "is_published": "on"})
+    response = client.post(
+        url("goal_create"),
+        {
+            "title": " Behandling inom fyra veckor ",
+            "program_area": cancer.pk,
+            "promise": promise.pk,
+            "description": "Från remiss till behandling.",
+            "is_published": "on",
+        },
+    )
     goal = Goal.objects.get()
     assert response.status_code == 302 and response["Location"] == goal.get_absolute_url()
     assert (goal.title, goal.program_area, goal.promise, goal.healthcare_region) == (
-        "Behandling inom fyra veckor", cancer, promise, mellansverige)
+        "Behandling inom fyra veckor",
+        cancer,
+        promise,
+        mellansverige,
+    )
     assert goal.events.count() == 1
 
 
@@ -442,9 +527,14 @@ def test_a_goal_may_not_point_to_a_programme_area_or_promise_of_another_healthca
     foreign_area = RegionalGroupFactory(healthcare_region=sodra, name="Akut vård")
     foreign_promise = PatientPromiseFactory(healthcare_region=sodra)
     client.force_login(kansli)
-    response = client.post(url("goal_create"), {
-        "title": "Kortare väntetider", "program_area": foreign_area.pk,
-        "promise": foreign_promise.pk})
+    response = client.post(
+        url("goal_create"),
+        {
+            "title": "Kortare väntetider",
+            "program_area": foreign_area.pk,
+            "promise": foreign_promise.pk,
+        },
+    )
     errors = response.context["form"].errors
     assert set(errors) == {"program_area", "promise"}
     assert "Välj ett giltigt alternativ" in errors["program_area"][0]
@@ -455,16 +545,26 @@ def test_kansli_edits_a_goal_and_a_stale_edit_is_refused(client, kansli, cancer,
     goal = GoalFactory(healthcare_region=mellansverige, title="Gammal rubrik")
     loaded = goal.updated_at.isoformat()
     client.force_login(kansli)
-    assert f'href="{url("goal_update", pk=goal.pk)}"' in client.get(
-        goal.get_absolute_url()).content.decode()
-    response = client.post(url("goal_update", pk=goal.pk), {
-        "title": "Ny rubrik", "program_area": cancer.pk, "is_published": "on",
-        "loaded_version": loaded})
+    assert (
+        f'href="{url("goal_update", pk=goal.pk)}"'
+        in client.get(goal.get_absolute_url()).content.decode()
+    )
+    response = client.post(
+        url("goal_update", pk=goal.pk),
+        {
+            "title": "Ny rubrik",
+            "program_area": cancer.pk,
+            "is_published": "on",
+            "loaded_version": loaded,
+        },
+    )
     assert response.status_code == 302
     goal.refresh_from_db()
     assert (goal.title, goal.program_area) == ("Ny rubrik", cancer)
-    response = client.post(url("goal_update", pk=goal.pk), {
-        "title": "Tredje rubrik", "is_published": "on", "loaded_version": loaded})
+    response = client.post(
+        url("goal_update", pk=goal.pk),
+        {"title": "Tredje rubrik", "is_published": "on", "loaded_version": loaded},
+    )
     assert response.status_code == 200
     assert "Någon annan har ändrat målet" in response.content.decode()
     goal.refresh_from_db()
@@ -477,8 +577,10 @@ def test_a_goal_of_sodra_cannot_be_edited_or_given_an_indicator_under_mellansver
     goal = GoalFactory(healthcare_region=sodra, title="Södras mål")
     client.force_login(kansli)
     assert client.post(url("goal_update", pk=goal.pk), {"title": "Kapat"}).status_code == 404
-    assert client.post(url("indicator_create", pk=goal.pk),
-                       {"name": "x", "unit": "%"}).status_code == 404
+    assert (
+        client.post(url("indicator_create", pk=goal.pk), {"name": "x", "unit": "%"}).status_code
+        == 404
+    )
     goal.refresh_from_db()
     assert goal.title == "Södras mål" and not goal.indicators.exists()
 
@@ -486,19 +588,27 @@ def test_a_goal_of_sodra_cannot_be_edited_or_given_an_indicator_under_mellansver
 def test_kansli_adds_an_indicator_with_a_decimal_comma_target(client, kansli, mellansverige):
     goal = GoalFactory(healthcare_region=mellansverige)
     client.force_login(kansli)
-    assert f'href="{url("indicator_create", pk=goal.pk)}"' in client.get(
-        goal.get_absolute_url()).content.decode()
-    response = client.post(url("indicator_create", pk=goal.pk), {
-        "name": "Väntetid till behandling", "unit": "dagar", "target": "28,5",
-        "source": "INCA"})
+    assert (
+        f'href="{url("indicator_create", pk=goal.pk)}"'
+        in client.get(goal.get_absolute_url()).content.decode()
+    )
+    response = client.post(
+        url("indicator_create", pk=goal.pk),
+        {"name": "Väntetid till behandling", "unit": "dagar", "target": "28,5", "source": "INCA"},
+    )
     assert response.status_code == 302 and response["Location"] == goal.get_absolute_url()
     indicator = goal.indicators.get()
-    assert (indicator.name, indicator.unit, str(indicator.target), indicator.higher_is_better) \
-        == ("Väntetid till behandling", "dagar", "28.50", False)
+    assert (indicator.name, indicator.unit, str(indicator.target), indicator.higher_is_better) == (
+        "Väntetid till behandling",
+        "dagar",
+        "28.50",
+        False,
+    )
 
 
-def test_an_indicator_without_name_and_unit_or_with_a_bad_target_is_refused(client, kansli,
-                                                                           mellansverige):
+def test_an_indicator_without_name_and_unit_or_with_a_bad_target_is_refused(
+    client, kansli, mellansverige
+):
     goal = GoalFactory(healthcare_region=mellansverige)
     client.force_login(kansli)
     response = client.post(url("indicator_create", pk=goal.pk), {"target": "mycket"})
@@ -511,11 +621,20 @@ def test_an_indicator_without_name_and_unit_or_with_a_bad_target_is_refused(clie
 def test_kansli_edits_an_indicator(client, kansli, mellansverige):
     indicator = IndicatorFactory(goal__healthcare_region=mellansverige, target=80)
     client.force_login(kansli)
-    assert f'href="{url("indicator_update", pk=indicator.pk)}"' in client.get(
-        indicator.goal.get_absolute_url()).content.decode()
-    response = client.post(url("indicator_update", pk=indicator.pk), {
-        "name": "Andel inom fyra veckor", "unit": "%", "higher_is_better": "on", "target": "",
-        "loaded_version": indicator.updated_at.isoformat()})
+    assert (
+        f'href="{url("indicator_update", pk=indicator.pk)}"'
+        in client.get(indicator.goal.get_absolute_url()).content.decode()
+    )
+    response = client.post(
+        url("indicator_update", pk=indicator.pk),
+        {
+            "name": "Andel inom fyra veckor",
+            "unit": "%",
+            "higher_is_better": "on",
+            "target": "",
+            "loaded_version": indicator.updated_at.isoformat(),
+        },
+    )
     assert response.status_code == 302
     indicator.refresh_from_db()
     assert (indicator.name, indicator.target) == ("Andel inom fyra veckor", None)
@@ -524,19 +643,29 @@ def test_kansli_edits_an_indicator(client, kansli, mellansverige):
 # Värdskap ----------------------------------------------------------------------------
 
 
-def test_kansli_records_a_hosting_of_their_own_healthcare_region(client, kansli, mellansverige,
-                                                                 sodra):
+def test_kansli_records_a_hosting_of_their_own_healthcare_region(
+    client, kansli, mellansverige, sodra
+):
     npo = NationalProgramAreaFactory(name="Rörelseorganens sjukdomar")
     client.force_login(kansli)
     assert f'href="{url("hosting_create")}"' in client.get(url("section")).content.decode()
     # A forged healthcare_region is no field of the form: the hosting is Mellansverige's.
-    response = client.post(url("hosting_create"), {
-        "program_area": npo.pk, "starts_on": "2024-01-01", "note": "Delat med Norra",
-        "healthcare_region": sodra.pk})
+    response = client.post(
+        url("hosting_create"),
+        {
+            "program_area": npo.pk,
+            "starts_on": "2024-01-01",
+            "note": "Delat med Norra",
+            "healthcare_region": sodra.pk,
+        },
+    )
     assert response.status_code == 302 and response["Location"] == url("section")
     hosting = Hosting.objects.get()
     assert (hosting.program_area, hosting.healthcare_region, hosting.note) == (
-        npo, mellansverige, "Delat med Norra")
+        npo,
+        mellansverige,
+        "Delat med Norra",
+    )
     page = client.get(url("section")).content.decode()
     assert "Rörelseorganens sjukdomar" in page and "sedan 2024-01-01" in page
 
@@ -547,13 +676,18 @@ def test_a_hosting_overlapping_another_host_or_ending_before_it_starts_writes_no
     npo = NationalProgramAreaFactory()
     HostingFactory(program_area=npo, healthcare_region=sodra, starts_on=datetime.date(2023, 1, 1))
     client.force_login(kansli)
-    response = client.post(url("hosting_create"), {"program_area": npo.pk,
-                                                   "starts_on": "2024-01-01"})
+    response = client.post(
+        url("hosting_create"), {"program_area": npo.pk, "starts_on": "2024-01-01"}
+    )
     assert response.status_code == 200
-    assert ("Programområdet har redan en värdsjukvårdsregion under den perioden."
-            in response.content.decode())
-    response = client.post(url("hosting_create"), {
-        "program_area": npo.pk, "starts_on": "2020-01-01", "ends_on": "2019-12-31"})
+    assert (
+        "Programområdet har redan en värdsjukvårdsregion under den perioden."
+        in response.content.decode()
+    )
+    response = client.post(
+        url("hosting_create"),
+        {"program_area": npo.pk, "starts_on": "2020-01-01", "ends_on": "2019-12-31"},
+    )
     assert "Slutdatumet kan inte vara före startdatumet." in response.content.decode()
     response = client.post(url("hosting_create"), {})
     assert set(response.context["form"].errors) == {"program_area", "starts_on"}

@@ -18,11 +18,16 @@ from tests.plans.factories import (
 
 @pytest.fixture
 def operational_plan(mellansverige, published_meeting):
-    plan = OperationalPlanFactory(healthcare_region=mellansverige, state=PlanState.DECIDED,
-                                  decision=DecisionFactory(meeting=published_meeting, paragraph=41),
-                                  title="Verksamhetsplan 2021–2024")
-    PlanGoalFactory(section=PlanSectionFactory(plan=plan, heading="Verksamhetsplan 2021-2024"),
-                    text="Utveckla arbetet med kunskapsstyrning")
+    plan = OperationalPlanFactory(
+        healthcare_region=mellansverige,
+        state=PlanState.DECIDED,
+        decision=DecisionFactory(meeting=published_meeting, paragraph=41),
+        title="Verksamhetsplan 2021–2024",
+    )
+    PlanGoalFactory(
+        section=PlanSectionFactory(plan=plan, heading="Verksamhetsplan 2021-2024"),
+        text="Utveckla arbetet med kunskapsstyrning",
+    )
     return plan
 
 

@@ -29,8 +29,14 @@ from tests.plans.factories import (
 )
 
 # A draft is the kansli's alone: everyone else must not learn that it exists.
-KANSLI_SEES = {"kansli": 200, "kansli_sodra": 404, "board_member": 404, "group_lead": 404,
-               "price_contact_dalarna": 404, "anonymous": 404}
+KANSLI_SEES = {
+    "kansli": 200,
+    "kansli_sodra": 404,
+    "board_member": 404,
+    "group_lead": 404,
+    "price_contact_dalarna": 404,
+    "anonymous": 404,
+}
 KANSLI_ON_DRAFT = {**KANSLI_SEES, "anonymous": 302}
 # A decided plan is read-only for everyone, kansli included.
 READ_ONLY = {**dict.fromkeys(KANSLI_ONLY, 403), "anonymous": 302}
@@ -43,16 +49,24 @@ def _pdf(plan) -> int:
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(content))
     return GeneratedDocument.objects.create(
-        subject_type=ContentType.objects.get_for_model(plan), subject_id=plan.pk,
-        kind=plan_pdf_kind(plan), state=DocumentState.DONE, filename="plan.pdf", file=name,
-        sha256=sha256, size=len(content)).pk
+        subject_type=ContentType.objects.get_for_model(plan),
+        subject_id=plan.pk,
+        kind=plan_pdf_kind(plan),
+        state=DocumentState.DONE,
+        filename="plan.pdf",
+        file=name,
+        sha256=sha256,
+        size=len(content),
+    ).pk
 
 
 @pytest.fixture
 def plans_objects(mellansverige, published_meeting):
     decided_vp = OperationalPlanFactory(
-        healthcare_region=mellansverige, state=PlanState.DECIDED,
-        decision=DecisionFactory(meeting=published_meeting))
+        healthcare_region=mellansverige,
+        state=PlanState.DECIDED,
+        decision=DecisionFactory(meeting=published_meeting),
+    )
     section = PlanSectionFactory(plan=decided_vp)
     goal = PlanGoalFactory(section=section)
     draft_vp = OperationalPlanFactory(healthcare_region=mellansverige)
@@ -67,26 +81,50 @@ def plans_objects(mellansverige, published_meeting):
     draft, area, activity = activity_plan(PlanState.DRAFT)
     review, review_area, review_activity = activity_plan(PlanState.REVIEW)
     decided, decided_area, decided_activity = activity_plan(
-        PlanState.DECIDED, decision=DecisionFactory(meeting=published_meeting))
+        PlanState.DECIDED, decision=DecisionFactory(meeting=published_meeting)
+    )
     return {
-        "p_vp": decided_vp.pk, "p_vp_draft": draft_vp.pk, "p_section": section.pk, "p_goal": goal.pk,
-        "p_draft_section": draft_section.pk, "p_draft_goal": draft_goal.pk,
-        "p_plan_draft": draft.pk, "p_plan_review": review.pk, "p_plan_decided": decided.pk,
-        "p_area": area.pk, "p_activity": activity.pk, "p_review_area": review_area.pk,
-        "p_review_activity": review_activity.pk, "p_decided_area": decided_area.pk,
+        "p_vp": decided_vp.pk,
+        "p_vp_draft": draft_vp.pk,
+        "p_section": section.pk,
+        "p_goal": goal.pk,
+        "p_draft_section": draft_section.pk,
+        "p_draft_goal": draft_goal.pk,
+        "p_plan_draft": draft.pk,
+        "p_plan_review": review.pk,
+        "p_plan_decided": decided.pk,
+        "p_area": area.pk,
+        "p_activity": activity.pk,
+        "p_review_area": review_area.pk,
+        "p_review_activity": review_activity.pk,
+        "p_decided_area": decided_area.pk,
         "p_decided_activity": decided_activity.pk,
-        "p_vp_pdf": _pdf(decided_vp), "p_vp_draft_pdf": _pdf(draft_vp),
+        "p_vp_pdf": _pdf(decided_vp),
+        "p_vp_draft_pdf": _pdf(draft_vp),
         "p_plan_review_pdf": _pdf(review),
     }
 
 
-KWARG_NAMES = {"p_vp": "pk", "p_vp_draft": "pk", "p_section": "section_pk", "p_goal": "goal_pk",
-               "p_draft_section": "section_pk", "p_draft_goal": "goal_pk", "p_plan_draft": "pk",
-               "p_plan_review": "pk", "p_plan_decided": "pk", "p_area": "focus_area_pk",
-               "p_activity": "activity_pk", "p_review_area": "focus_area_pk",
-               "p_review_activity": "activity_pk", "p_decided_area": "focus_area_pk",
-               "p_decided_activity": "activity_pk", "p_vp_pdf": "pk", "p_vp_draft_pdf": "pk",
-               "p_plan_review_pdf": "pk"}
+KWARG_NAMES = {
+    "p_vp": "pk",
+    "p_vp_draft": "pk",
+    "p_section": "section_pk",
+    "p_goal": "goal_pk",
+    "p_draft_section": "section_pk",
+    "p_draft_goal": "goal_pk",
+    "p_plan_draft": "pk",
+    "p_plan_review": "pk",
+    "p_plan_decided": "pk",
+    "p_area": "focus_area_pk",
+    "p_activity": "activity_pk",
+    "p_review_area": "focus_area_pk",
+    "p_review_activity": "activity_pk",
+    "p_decided_area": "focus_area_pk",
+    "p_decided_activity": "activity_pk",
+    "p_vp_pdf": "pk",
+    "p_vp_draft_pdf": "pk",
+    "p_plan_review_pdf": "pk",
+}
 
 ROWS = [
     ("plans:operational_plan_create", ("hr",), "get", KANSLI_ONLY),
@@ -105,7 +143,12 @@ ROWS = [
     ("plans:section_create", ("hr", "p_vp"), "get", READ_ONLY),
     ("plans:section_update", ("hr", "p_vp_draft", "p_draft_section"), "get", KANSLI_ON_DRAFT),
     ("plans:section_update", ("hr", "p_vp", "p_section"), "get", READ_ONLY),
-    ("plans:section_move", ("hr", "p_vp_draft", "p_draft_section"), "post", _write(KANSLI_ON_DRAFT)),
+    (
+        "plans:section_move",
+        ("hr", "p_vp_draft", "p_draft_section"),
+        "post",
+        _write(KANSLI_ON_DRAFT),
+    ),
     ("plans:section_delete", ("hr", "p_vp_draft", "p_draft_section"), "get", KANSLI_ON_DRAFT),
     ("plans:goal_create", ("hr", "p_vp_draft", "p_draft_section"), "get", KANSLI_ON_DRAFT),
     ("plans:goal_update", ("hr", "p_vp_draft", "p_draft_goal"), "get", KANSLI_ON_DRAFT),
@@ -138,11 +181,21 @@ ROWS = [
     ("plans:focus_area_delete", ("hr", "p_plan_draft", "p_area"), "get", KANSLI_ON_DRAFT),
     ("plans:activity_create", ("hr", "p_plan_draft", "p_area"), "get", KANSLI_ON_DRAFT),
     ("plans:activity_update", ("hr", "p_plan_draft", "p_activity"), "get", KANSLI_ON_DRAFT),
-    ("plans:activity_update", ("hr", "p_plan_review", "p_review_activity"), "get", KANSLI_ON_HIDDEN),
+    (
+        "plans:activity_update",
+        ("hr", "p_plan_review", "p_review_activity"),
+        "get",
+        KANSLI_ON_HIDDEN,
+    ),
     ("plans:activity_update", ("hr", "p_plan_decided", "p_decided_activity"), "get", READ_ONLY),
     ("plans:activity_move", ("hr", "p_plan_draft", "p_activity"), "post", _write(KANSLI_ON_DRAFT)),
     ("plans:activity_delete", ("hr", "p_plan_draft", "p_activity"), "get", KANSLI_ON_DRAFT),
-    ("plans:activity_delete", ("hr", "p_plan_draft", "p_activity"), "post", _write(KANSLI_ON_DRAFT)),
+    (
+        "plans:activity_delete",
+        ("hr", "p_plan_draft", "p_activity"),
+        "post",
+        _write(KANSLI_ON_DRAFT),
+    ),
     # PDFs: the kansli makes them; whoever may read the plan may fetch them.
     ("plans:operational_plan_pdf", ("hr", "p_vp"), "post", _write(KANSLI_ONLY)),
     ("plans:operational_plan_pdf", ("hr", "p_vp_draft"), "post", _write(KANSLI_ON_DRAFT)),

@@ -20,8 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def decided_plan(operational_plan, published_meeting):
-    plan = ActivityPlanFactory(operational_plan=operational_plan, state=PlanState.DECIDED,
-                               decision=DecisionFactory(meeting=published_meeting, paragraph=42))
+    plan = ActivityPlanFactory(
+        operational_plan=operational_plan,
+        state=PlanState.DECIDED,
+        decision=DecisionFactory(meeting=published_meeting, paragraph=42),
+    )
     body = BodyFactory(healthcare_region=plan.healthcare_region, name="Produktionsgruppen")
     area = FocusAreaFactory(activity_plan=plan, name="Verksamhet och utveckling")
     ActivityFactory(focus_area=area, title="Stärka produktionssamarbetet", responsible_body=body)
@@ -43,17 +46,22 @@ def test_an_anonymous_visitor_gets_a_decided_plan_without_a_query(client, decide
 
 
 def test_a_signed_in_reader_gets_the_items_of_a_decided_plan_from_the_cache(
-        client, board_member, decided_plan):
+    client, board_member, decided_plan
+):
     client.force_login(board_member)
     _get(client, decided_plan)
     with CaptureQueriesContext(connection) as queries:
         assert "Stärka produktionssamarbetet" in _get(client, decided_plan)
-    assert not [q for q in queries if 'FROM "plans_activity"' in q["sql"]
-                or 'FROM "plans_focusarea"' in q["sql"]]
+    assert not [
+        q
+        for q in queries
+        if 'FROM "plans_activity"' in q["sql"] or 'FROM "plans_focusarea"' in q["sql"]
+    ]
 
 
 def test_a_renamed_responsible_body_shows_on_the_cached_plan(
-        client, board_member, decided_plan, django_capture_on_commit_callbacks):
+    client, board_member, decided_plan, django_capture_on_commit_callbacks
+):
     assert "Produktionsgruppen" in _get(client, decided_plan)
     client.force_login(board_member)
     assert "Produktionsgruppen" in _get(client, decided_plan)
@@ -67,7 +75,8 @@ def test_a_renamed_responsible_body_shows_on_the_cached_plan(
 
 
 def test_a_plan_archived_by_its_next_version_is_shown_archived(
-        client, kansli, decided_plan, draft_meeting, django_capture_on_commit_callbacks):
+    client, kansli, decided_plan, draft_meeting, django_capture_on_commit_callbacks
+):
     assert "Beslutad" in _get(client, decided_plan)
     with django_capture_on_commit_callbacks(execute=True):
         copy = services.plan_new_version(actor=kansli, plan=decided_plan)
@@ -93,8 +102,7 @@ def test_the_public_is_not_told_of_a_draft_of_the_next_version(client, kansli, d
     assert "Version 2 (utkast)" in _get(client, decided_plan)
 
 
-def test_a_signed_in_reader_gets_a_decided_plan_without_a_query(client, plain_user,
-                                                                  decided_plan):
+def test_a_signed_in_reader_gets_a_decided_plan_without_a_query(client, plain_user, decided_plan):
     client.force_login(plain_user)
     _get(client, decided_plan)
     with CaptureQueriesContext(connection) as queries:
@@ -102,10 +110,11 @@ def test_a_signed_in_reader_gets_a_decided_plan_without_a_query(client, plain_us
     assert len(queries) == 0
 
 
-def test_readers_sharing_a_cached_page_each_see_their_own_name_and_token(
-        client, decided_plan):
-    first, second = UserFactory(first_name="Ada", last_name="Ek"), \
-        UserFactory(first_name="Bo", last_name="Ås")
+def test_readers_sharing_a_cached_page_each_see_their_own_name_and_token(client, decided_plan):
+    first, second = (
+        UserFactory(first_name="Ada", last_name="Ek"),
+        UserFactory(first_name="Bo", last_name="Ås"),
+    )
     client.force_login(first)
     page = _get(client, decided_plan)
     assert "Inloggad som Ada Ek" in page
@@ -122,7 +131,8 @@ def test_readers_sharing_a_cached_page_each_see_their_own_name_and_token(
 
 
 def test_a_reader_given_the_kansli_role_sees_its_buttons_at_once(
-        client, plain_user, decided_plan, mellansverige):
+    client, plain_user, decided_plan, mellansverige
+):
     client.force_login(plain_user)
     assert "Ny version" not in _get(client, decided_plan)
     role_grant(user=plain_user, role=RoleGroup.Role.KANSLI, scope=mellansverige)

@@ -9,8 +9,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
-                 verbosity=0)
+    call_command(
+        "loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml", verbosity=0
+    )
 
 
 def test_mellansveriges_verksamhetsplan_has_its_introduction_and_15_points(demo):
@@ -28,12 +29,17 @@ def test_mellansveriges_verksamhetsplan_has_its_introduction_and_15_points(demo)
 def test_the_aktivitetsplan_2023_has_every_activity_of_seed_002_under_its_focus_area(demo):
     plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
     assert [f.name for f in FocusArea.objects.filter(activity_plan=plan)] == [
-        "Verksamhet och utveckling", "Kunskapsstyrning", "Utbildning och kompetensförsörjning",
-        "Digitalisering och e-hälsa", "Övriga samverkansfrågor som löpande initieras och hanteras",
+        "Verksamhet och utveckling",
+        "Kunskapsstyrning",
+        "Utbildning och kompetensförsörjning",
+        "Digitalisering och e-hälsa",
+        "Övriga samverkansfrågor som löpande initieras och hanteras",
     ]
     activities = Activity.objects.filter(focus_area__activity_plan=plan)
     assert activities.count() == 21
-    production = activities.get(title="Utveckla och stärka produktionssamarbetet i sjukvårdsregionen")
+    production = activities.get(
+        title="Utveckla och stärka produktionssamarbetet i sjukvårdsregionen"
+    )
     assert production.responsible_body.name == "Produktionsplaneringsgruppen"
     follow_up = activities.get(title__startswith="Uppföljning och analys av medicinska resultat")
     assert follow_up.responsible_group.name == "Uppföljning och analys"
@@ -70,8 +76,9 @@ def test_load_demo_links_the_demo_decisions_to_the_plans_they_decide(db, client)
     activity_plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
     assert (activity_plan.decision.pk, activity_plan.decision.subject) == (7, activity_plan)
     meeting = mellansverige.decision.meeting
-    page = client.get(reverse("regions:meeting", kwargs={"hr": "mellansverige",
-                                                        "pk": meeting.pk})).content.decode()
+    page = client.get(
+        reverse("regions:meeting", kwargs={"hr": "mellansverige", "pk": meeting.pk})
+    ).content.decode()
     link = f'<a href="{mellansverige.get_absolute_url()}">{mellansverige.title}</a>'
     assert f"Beslutet gäller: {link}" in page
     assert client.get(mellansverige.get_absolute_url()).status_code == 200

@@ -38,14 +38,19 @@ def seed_blocks() -> list[str]:
 
 
 def pdftotext(path, *args) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", *args, str(path), "-"],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *args, str(path), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
 
 
 @pytest.fixture
 def pdf(db):
-    call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
-                 verbosity=0)
+    call_command(
+        "loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml", verbosity=0
+    )
     call_command("load_demo_followup", verbosity=0)
     report = FollowUpReport.objects.get()
     document = document_selectors.documents_of(report, PDF_KIND).get()
@@ -73,10 +78,27 @@ def test_the_pdf_holds_every_heading_and_paragraph_of_seed_002(pdf, tmp_path):
     report, document = pdf
     path = _path(document, tmp_path)
     # The body only: the running header and footer cut away, as a reader would skip them.
-    body = normalise(pdftotext(path, "-x", "0", "-y", str(BODY_TOP_PT), "-W", "600",
-                               "-H", str(BODY_BOTTOM_PT - BODY_TOP_PT)))
-    titles = sorted((normalise(a.title) for a in Activity.objects.filter(
-        focus_area__activity_plan=report.activity_plan)), key=len, reverse=True)
+    body = normalise(
+        pdftotext(
+            path,
+            "-x",
+            "0",
+            "-y",
+            str(BODY_TOP_PT),
+            "-W",
+            "600",
+            "-H",
+            str(BODY_BOTTOM_PT - BODY_TOP_PT),
+        )
+    )
+    titles = sorted(
+        (
+            normalise(a.title)
+            for a in Activity.objects.filter(focus_area__activity_plan=report.activity_plan)
+        ),
+        key=len,
+        reverse=True,
+    )
     checked_paragraphs = checked_headings = 0
     for block in seed_blocks():
         if block.startswith("• "):
@@ -84,7 +106,7 @@ def test_the_pdf_holds_every_heading_and_paragraph_of_seed_002(pdf, tmp_path):
             title = next(t for t in titles if block.startswith(t))
             assert title in body, title
             checked_headings += 1
-            block = block[len(title):].strip()
+            block = block[len(title) :].strip()
         if block:
             assert block in body, block
             checked_paragraphs += 1
@@ -95,12 +117,33 @@ def test_the_pdf_holds_every_heading_and_paragraph_of_seed_002(pdf, tmp_path):
 def test_every_page_has_the_upprättare_block_and_a_page_number_n_of_m(pdf, tmp_path):
     report, document = pdf
     path = _path(document, tmp_path)
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(
-        ["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout).group(1))
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)",
+            subprocess.run(
+                ["pdfinfo", str(path)], capture_output=True, text=True, check=True
+            ).stdout,
+        ).group(1)
+    )
     assert pages >= 5
     for number in range(1, pages + 1):
-        header = normalise(pdftotext(path, "-f", str(number), "-l", str(number),
-                                     "-x", "0", "-y", "0", "-W", "600", "-H", str(BODY_TOP_PT)))
+        header = normalise(
+            pdftotext(
+                path,
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-x",
+                "0",
+                "-y",
+                "0",
+                "-W",
+                "600",
+                "-H",
+                str(BODY_TOP_PT),
+            )
+        )
         assert header.startswith("Upprättare"), header
         assert report.author_name in header and "Samverkansnämndens kansli" in header
         assert "Datum" in header and "2024-02-16" in header
@@ -110,13 +153,13 @@ def test_every_page_has_the_upprättare_block_and_a_page_number_n_of_m(pdf, tmp_
 def test_the_pdf_is_tagged_titled_and_in_swedish(pdf, tmp_path):
     report, document = pdf
     path = _path(document, tmp_path)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Tagged:\s+yes", info)
     assert "Title:           Återrapport aktivitetsplan 2023" in info
     raw = path.read_bytes()
-    inflated = b"".join(_inflate(m.group(1)) for m in re.finditer(
-        rb"stream\r?\n(.*?)endstream", raw, re.S))
+    inflated = b"".join(
+        _inflate(m.group(1)) for m in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S)
+    )
     assert re.search(rb"/Lang\s*\(sv\)", raw + inflated)
     assert b"/StructTreeRoot" in raw + inflated
     # Headings and the summary table are real structure, not styled text.

@@ -18,13 +18,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def report(draft_plan):
     ActivityFactory(focus_area=draft_plan.focus_areas.get(), title="Utarbeta aktivitetsplan 2024")
-    return services.report_create(actor=None, activity_plan=draft_plan, author_name="Karin Holmström",
-                                  author_unit="Samverkansnämndens kansli",
-                                  report_date=datetime.date(2024, 2, 16))
+    return services.report_create(
+        actor=None,
+        activity_plan=draft_plan,
+        author_name="Karin Holmström",
+        author_unit="Samverkansnämndens kansli",
+        report_date=datetime.date(2024, 2, 16),
+    )
 
 
 def test_the_kansli_requests_a_pdf_and_the_page_polls_until_it_is_there(
-        client, celery_worker, report, kansli):
+    client, celery_worker, report, kansli
+):
     client.force_login(kansli)
     page = reverse("plans:followup", kwargs={"hr": "mellansverige", "pk": report.pk})
     with celery_worker.paused():
@@ -40,14 +45,19 @@ def test_the_kansli_requests_a_pdf_and_the_page_polls_until_it_is_there(
 
 
 def test_edits_make_new_versions_and_the_decided_snapshot_never_changes(
-        celery_worker, report, kansli, published_meeting):
+    celery_worker, report, kansli, published_meeting
+):
     first = wait_done(services.report_pdf_request(actor=kansli, report=report))
     again = wait_done(services.report_pdf_request(actor=kansli, report=report))
     assert again.sha256 == first.sha256 and again.file.name == first.file.name
 
     item = report.follow_ups.first()
-    services.follow_up_update(actor=kansli, follow_up=item, status="genomford",
-                              text="Nämnden beslutade om Aktivitetsplan 2024.")
+    services.follow_up_update(
+        actor=kansli,
+        follow_up=item,
+        status="genomford",
+        text="Nämnden beslutade om Aktivitetsplan 2024.",
+    )
     edited = wait_done(services.report_pdf_request(actor=kansli, report=report))
     assert edited.sha256 != first.sha256
 

@@ -26,28 +26,37 @@ def group(mellansverige):
 
 @pytest.fixture
 def lead_of_group(group, group_lead):
-    GroupMembershipFactory(group=group, role=GroupRole.PROCESS_LEAD,
-                           person=Person.objects.create(first_name="Greta", last_name="Ledare",
-                                                        user=group_lead),
-                           starts_on=datetime.date(2020, 1, 1))
+    GroupMembershipFactory(
+        group=group,
+        role=GroupRole.PROCESS_LEAD,
+        person=Person.objects.create(first_name="Greta", last_name="Ledare", user=group_lead),
+        starts_on=datetime.date(2020, 1, 1),
+    )
     return group_lead
 
 
 @pytest.fixture
 def report(draft_plan, group):
     area = draft_plan.focus_areas.get()
-    ActivityFactory(focus_area=area, title="Uppföljning och analys av medicinska resultat",
-                    responsible_group=group)
+    ActivityFactory(
+        focus_area=area,
+        title="Uppföljning och analys av medicinska resultat",
+        responsible_group=group,
+    )
     FocusAreaFactory(activity_plan=draft_plan, name="Digitalisering och e-hälsa")
-    return services.report_create(actor=None, activity_plan=draft_plan,
-                                  author_name="Karin Holmström",
-                                  author_unit="Samverkansnämndens kansli",
-                                  report_date=datetime.date(2024, 2, 16))
+    return services.report_create(
+        actor=None,
+        activity_plan=draft_plan,
+        author_name="Karin Holmström",
+        author_unit="Samverkansnämndens kansli",
+        report_date=datetime.date(2024, 2, 16),
+    )
 
 
 def url(name, report, **kwargs):
-    return reverse(f"plans:{name}", kwargs={"hr": report.healthcare_region.slug, "pk": report.pk,
-                                            **kwargs})
+    return reverse(
+        f"plans:{name}", kwargs={"hr": report.healthcare_region.slug, "pk": report.pk, **kwargs}
+    )
 
 
 def follow_up(report, title_start):
@@ -58,8 +67,10 @@ def test_the_group_lead_writes_only_the_activities_of_their_group(client, report
     client.force_login(lead_of_group)
     ours, theirs = follow_up(report, "Uppföljning"), follow_up(report, "Utveckla")
 
-    response = client.post(url("followup_write", report, follow_up_pk=ours.pk),
-                           {"status": "genomford", "text": "Gruppen har **bistått** NPO."})
+    response = client.post(
+        url("followup_write", report, follow_up_pk=ours.pk),
+        {"status": "genomford", "text": "Gruppen har **bistått** NPO."},
+    )
 
     assert response.status_code == 302
     ours.refresh_from_db()
@@ -72,8 +83,10 @@ def test_the_group_lead_writes_only_the_activities_of_their_group(client, report
 def test_report_text_is_sanitised(client, report, kansli):
     client.force_login(kansli)
     item = follow_up(report, "Utveckla")
-    client.post(url("followup_write", report, follow_up_pk=item.pk),
-                {"status": "pagar", "text": '<p onclick="x()">Hej<script>alert(1)</script></p>'})
+    client.post(
+        url("followup_write", report, follow_up_pk=item.pk),
+        {"status": "pagar", "text": '<p onclick="x()">Hej<script>alert(1)</script></p>'},
+    )
     item.refresh_from_db()
     assert item.text == "<p>Hej</p>"
 
@@ -91,8 +104,9 @@ def test_the_page_shows_status_as_text_and_how_much_is_ready(client, report, kan
 def test_a_section_is_ready_only_when_every_activity_has_status_and_text(client, report, kansli):
     client.force_login(kansli)
     section = report.sections.get(focus_area__name="Kunskapsstyrning")
-    response = client.post(url("followup_section_ready", report, section_pk=section.pk),
-                           {"ready": "1"}, follow=True)
+    response = client.post(
+        url("followup_section_ready", report, section_pk=section.pk), {"ready": "1"}, follow=True
+    )
     assert "Saknas" in response.content.decode()
     section.refresh_from_db()
     assert not section.is_ready
@@ -105,7 +119,8 @@ def test_a_section_is_ready_only_when_every_activity_has_status_and_text(client,
 
 
 def test_the_nämnd_sees_the_report_only_once_it_is_sent_and_comments_per_activity(
-        client, report, kansli, board_member):
+    client, report, kansli, board_member
+):
     client.force_login(board_member)
     assert client.get(url("followup", report)).status_code == 404
 
@@ -116,8 +131,10 @@ def test_the_nämnd_sees_the_report_only_once_it_is_sent_and_comments_per_activi
 
     client.force_login(board_member)
     item = follow_up(report, "Utveckla")
-    response = client.post(url("followup_comment", report, follow_up_pk=item.pk),
-                           {"text": "Hur går det med vårdförloppen i Dalarna?"})
+    response = client.post(
+        url("followup_comment", report, follow_up_pk=item.pk),
+        {"text": "Hur går det med vårdförloppen i Dalarna?"},
+    )
     assert response.status_code == 302
     html = client.get(url("followup", report)).content.decode()
     assert "Hur går det med vårdförloppen i Dalarna?" in html
@@ -132,12 +149,14 @@ def test_the_nämnd_sees_the_report_only_once_it_is_sent_and_comments_per_activi
 
 
 def test_the_decision_freezes_the_report_and_makes_it_public(
-        client, report, kansli, published_meeting):
+    client, report, kansli, published_meeting
+):
     assert client.get(url("followup", report)).status_code == 404
     services.report_send_to_board(actor=kansli, report=report)
     client.force_login(kansli)
-    response = client.post(url("followup_decide", report),
-                           {"meeting": published_meeting.pk, "paragraph": 8})
+    response = client.post(
+        url("followup_decide", report), {"meeting": published_meeting.pk, "paragraph": 8}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == ReportState.DECIDED
@@ -162,10 +181,14 @@ def test_the_page_says_why_the_pdf_failed(client, report, kansli, monkeypatch):
         raise TemplateSyntaxError("Invalid block tag on line 3: 'endfor'")
 
     renderer = document_registry.renderer_for(services.PDF_KIND)
-    monkeypatch.setitem(document_registry._RENDERERS, services.PDF_KIND,
-                        document_registry.Renderer(services.PDF_KIND, broken, renderer.access))
-    document = document_jobs.document_render_now(actor=kansli, subject=report,
-                                             kind=services.PDF_KIND)
+    monkeypatch.setitem(
+        document_registry._RENDERERS,
+        services.PDF_KIND,
+        document_registry.Renderer(services.PDF_KIND, broken, renderer.access),
+    )
+    document = document_jobs.document_render_now(
+        actor=kansli, subject=report, kind=services.PDF_KIND
+    )
     assert document.state == DocumentState.FAILED
     client.force_login(kansli)
     html = client.get(url("followup", report)).content.decode()
@@ -174,8 +197,7 @@ def test_the_page_says_why_the_pdf_failed(client, report, kansli, monkeypatch):
     assert "Försök igen" in html
 
 
-def test_the_report_page_takes_the_same_number_of_queries_whatever_its_size(
-        client, report, kansli):
+def test_the_report_page_takes_the_same_number_of_queries_whatever_its_size(client, report, kansli):
     client.force_login(kansli)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -202,38 +224,51 @@ def test_the_report_page_takes_the_same_number_of_queries_whatever_its_size(
 
 
 def test_a_group_leads_edit_shows_with_their_name_and_the_text_before_and_after(
-        client, report, lead_of_group, kansli):
+    client, report, lead_of_group, kansli
+):
     lead_of_group.first_name, lead_of_group.last_name = "Greta", "Ledare"
     lead_of_group.save()
     ours = follow_up(report, "Uppföljning")
     client.force_login(lead_of_group)
-    client.post(url("followup_write", report, follow_up_pk=ours.pk),
-                {"status": "pagar", "text": "Arbetet med indikatorerna har startat."})
+    client.post(
+        url("followup_write", report, follow_up_pk=ours.pk),
+        {"status": "pagar", "text": "Arbetet med indikatorerna har startat."},
+    )
     ours.refresh_from_db()
-    client.post(url("followup_write", report, follow_up_pk=ours.pk),
-                {"status": "genomford", "text": "Indikatorerna är publicerade.",
-                 "loaded_version": ours.updated_at.isoformat()})
+    client.post(
+        url("followup_write", report, follow_up_pk=ours.pk),
+        {
+            "status": "genomford",
+            "text": "Indikatorerna är publicerade.",
+            "loaded_version": ours.updated_at.isoformat(),
+        },
+    )
 
     client.force_login(kansli)
     page = client.get(url("followup_history", report)).content.decode()
     body = page.index("<tbody>")
-    latest = page[body:page.index("</tr>", body)]
+    latest = page[body : page.index("</tr>", body)]
     assert "Greta Ledare" in latest
     assert "Uppföljning och analys av medicinska resultat" in latest
-    assert "<del>Arbetet med indikatorerna har startat.</del> → <ins>Indikatorerna är publicerade.</ins>" in latest
+    assert (
+        "<del>Arbetet med indikatorerna har startat.</del> → <ins>Indikatorerna är publicerade.</ins>"
+        in latest
+    )
     assert "<del>Pågår</del> → <ins>Genomförd</ins>" in latest
 
 
 def test_ready_marks_header_changes_and_comments_are_on_the_historik_too(
-        client, report, kansli, board_member):
+    client, report, kansli, board_member
+):
     services.report_update(actor=kansli, report=report, fields={"author_name": "Eva Ek"})
     for item in report.follow_ups.all():
         services.follow_up_update(actor=kansli, follow_up=item, status="genomford", text="Klart.")
     section = report.sections.get(focus_area__name="Kunskapsstyrning")
     services.section_mark_ready(actor=kansli, section=section)
     services.report_send_to_board(actor=kansli, report=report)
-    services.comment_create(actor=board_member, follow_up=report.follow_ups.first(),
-                            text="Tydligt beskrivet.")
+    services.comment_create(
+        actor=board_member, follow_up=report.follow_ups.first(), text="Tydligt beskrivet."
+    )
 
     client.force_login(board_member)
     page = client.get(url("followup_history", report)).content.decode()
@@ -244,7 +279,8 @@ def test_ready_marks_header_changes_and_comments_are_on_the_historik_too(
 
 
 def test_the_återrapport_page_links_its_historik_for_the_kansli_and_the_writers(
-        client, report, kansli, lead_of_group):
+    client, report, kansli, lead_of_group
+):
     client.force_login(kansli)
     assert url("followup_history", report) in client.get(report.get_absolute_url()).content.decode()
     client.force_login(lead_of_group)

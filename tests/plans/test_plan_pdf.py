@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
-                 verbosity=0)
+    call_command(
+        "loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml", verbosity=0
+    )
     call_command("load_demo_plans", verbosity=0)
 
 
@@ -42,8 +43,7 @@ def _snapshot(plan, tmp_path):
 
 
 def _pages(path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))
 
 
@@ -51,8 +51,9 @@ def test_load_demo_renders_the_pdf_of_every_decided_plan_as_its_snapshot(demo):
     for plan in OperationalPlan.objects.filter(state="beslutad"):
         document = document_selectors.latest_document(plan, PLAN_PDF_KINDS[OperationalPlan])
         assert document.state == DocumentState.DONE and document.is_snapshot, plan
-    [version] = document_selectors.stored_versions(OperationalPlan.objects.get(pk=1),
-                                          PLAN_PDF_KINDS[OperationalPlan])
+    [version] = document_selectors.stored_versions(
+        OperationalPlan.objects.get(pk=1), PLAN_PDF_KINDS[OperationalPlan]
+    )
     assert version.filename == "verksamhetsplan-mellansverige-2021-2024-v1.pdf"
     call_command("load_demo_plans", verbosity=0)  # again: nothing new
     assert document_selectors.documents_of(OperationalPlan.objects.get(pk=1)).count() == 1
@@ -76,8 +77,23 @@ def test_every_page_has_the_upprättare_block_with_the_decision_date_and_n_of_m(
     pages = _pages(path)
     assert pages >= 3
     for number in range(1, pages + 1):
-        header = normalise(pdftotext(path, "-f", str(number), "-l", str(number),
-                                     "-x", "0", "-y", "0", "-W", "600", "-H", str(BODY_TOP_PT)))
+        header = normalise(
+            pdftotext(
+                path,
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-x",
+                "0",
+                "-y",
+                "0",
+                "-W",
+                "600",
+                "-H",
+                str(BODY_TOP_PT),
+            )
+        )
         assert header.startswith("Upprättare"), header
         assert "Södra sjukvårdsregionens kansli" in header and "Datum" in header
         assert "2021-12-10" in header and f"{number} ({pages})" in header
@@ -86,20 +102,26 @@ def test_every_page_has_the_upprättare_block_with_the_decision_date_and_n_of_m(
 def test_södras_agreement_text_is_quoted_and_the_plans_own_text_set_in_italics(demo):
     plan = OperationalPlan.objects.get(healthcare_region__slug="sodra")
     html = plan_pdf.operational_plan_html(plan, list(plan.sections.all()))
-    communication = html[html.index("§ 4 KOMMUNIKATION"):html.index("§ 5 CHEFSAMVERKAN")]
+    communication = html[html.index("§ 4 KOMMUNIKATION") : html.index("§ 5 CHEFSAMVERKAN")]
     assert '<blockquote class="agreement"><p>Kommunikationen ska bidra' in communication
     assert "<h3>Plan 2022–2023</h3>" in communication
     assert '<div class="own own--marked">' in communication
     mellansverige = OperationalPlan.objects.get(healthcare_region__slug="mellansverige")
     assert 'class="own own--marked"' not in plan_pdf.operational_plan_html(
-        mellansverige, list(mellansverige.sections.all()))
+        mellansverige, list(mellansverige.sections.all())
+    )
 
 
 def test_the_aktivitetsplan_pdf_has_every_activity_in_a_table_and_under_its_focus_area(
-        demo, tmp_path):
+    demo, tmp_path
+):
     plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
-    path = _file(document_jobs.document_render_now(actor=None, subject=plan,
-                                               kind=PLAN_PDF_KINDS[ActivityPlan]), tmp_path)
+    path = _file(
+        document_jobs.document_render_now(
+            actor=None, subject=plan, kind=PLAN_PDF_KINDS[ActivityPlan]
+        ),
+        tmp_path,
+    )
     # A table cell breaks "samverkansorgan/grupper" after the slash.
     text = re.sub(r"/ ", "/", normalise(pdftotext(path)))
     titles = [normalise(a.title) for a in Activity.objects.filter(focus_area__activity_plan=plan)]
@@ -118,19 +140,26 @@ def test_the_plan_pdfs_are_tagged_titled_bookmarked_and_in_swedish(demo, tmp_pat
         path = _snapshot(plan, tmp_path)
     else:
         plan = ActivityPlan.objects.get(healthcare_region__slug="mellansverige", year=2023)
-        path = _file(document_jobs.document_render_now(
-            actor=None, subject=plan, kind=PLAN_PDF_KINDS[ActivityPlan]), tmp_path)
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
-                          check=True).stdout
+        path = _file(
+            document_jobs.document_render_now(
+                actor=None, subject=plan, kind=PLAN_PDF_KINDS[ActivityPlan]
+            ),
+            tmp_path,
+        )
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Tagged:\s+yes", info)
     assert f"{plan.title} – Sjukvårdsregion Mellansverige" in info
     raw = path.read_bytes()
-    inflated = b"".join(_inflate(m.group(1)) for m in re.finditer(
-        rb"stream\r?\n(.*?)endstream", raw, re.S))
+    inflated = b"".join(
+        _inflate(m.group(1)) for m in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S)
+    )
     assert re.search(rb"/Lang\s*\(sv\)", raw + inflated)
     assert b"/StructTreeRoot" in raw + inflated
     assert b"/Outlines" in raw + inflated  # the headings are the PDF's bookmarks
-    tags = (b"/H1", b"/H2", b"/L", b"/LI") if kind == "operational" else (
-        b"/H1", b"/H2", b"/H3", b"/Table", b"/TH", b"/TD")
+    tags = (
+        (b"/H1", b"/H2", b"/L", b"/LI")
+        if kind == "operational"
+        else (b"/H1", b"/H2", b"/H3", b"/Table", b"/TH", b"/TD")
+    )
     for tag in tags:
         assert tag in raw + inflated, tag

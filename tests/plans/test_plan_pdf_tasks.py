@@ -27,9 +27,11 @@ def review_plan(draft_plan, kansli):
 
 
 def test_the_decision_queues_the_frozen_snapshot_and_anonymous_visitors_download_it(
-        client, celery_worker, review_plan, kansli, published_meeting):
-    plan = services.plan_decide(actor=kansli, plan=review_plan, meeting=published_meeting,
-                                paragraph=53)
+    client, celery_worker, review_plan, kansli, published_meeting
+):
+    plan = services.plan_decide(
+        actor=kansli, plan=review_plan, meeting=published_meeting, paragraph=53
+    )
     snapshot = wait_done(document_selectors.latest_document(plan, "plans.activity_plan"))
     assert snapshot.state == DocumentState.DONE and snapshot.is_snapshot, snapshot.reason
     assert snapshot.requested_by == kansli
@@ -43,7 +45,8 @@ def test_the_decision_queues_the_frozen_snapshot_and_anonymous_visitors_download
 
 
 def test_the_kansli_makes_a_pdf_and_the_page_polls_until_it_is_there(
-        client, celery_worker, draft_plan, kansli):
+    client, celery_worker, draft_plan, kansli
+):
     client.force_login(kansli)
     with celery_worker.paused():
         response = client.post(_url("activity_plan_pdf", draft_plan))
@@ -59,7 +62,8 @@ def test_the_kansli_makes_a_pdf_and_the_page_polls_until_it_is_there(
 
 
 def test_a_decided_plans_later_pdf_reuses_the_snapshots_file(
-        celery_worker, operational_plan, kansli):
+    celery_worker, operational_plan, kansli
+):
     first = wait_done(services.plan_pdf_request(actor=kansli, plan=operational_plan))
     again = wait_done(services.plan_pdf_request(actor=kansli, plan=operational_plan))
     assert first.state == DocumentState.DONE, first.reason
@@ -68,7 +72,8 @@ def test_a_decided_plans_later_pdf_reuses_the_snapshots_file(
 
 
 def test_nothing_is_queued_before_the_decision_commits(
-        celery_worker_process, review_plan, kansli, published_meeting):
+    celery_worker_process, review_plan, kansli, published_meeting
+):
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     try:
@@ -85,7 +90,8 @@ def test_nothing_is_queued_before_the_decision_commits(
 
 
 def test_a_decision_that_fails_queues_no_snapshot(
-        celery_worker_process, review_plan, kansli, mellansverige, sodra):
+    celery_worker_process, review_plan, kansli, mellansverige, sodra
+):
     from tests.factories import BodyFactory, MeetingFactory
 
     elsewhere = MeetingFactory(body=BodyFactory(healthcare_region=sodra))

@@ -19,8 +19,9 @@ ANONYMOUS = AnonymousUser()
 
 @pytest.fixture
 def demo(db):
-    call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
-                 verbosity=0)
+    call_command(
+        "loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml", verbosity=0
+    )
     return HealthcareRegion.objects.get(slug="mellansverige")
 
 
@@ -36,11 +37,13 @@ def _titles(user, healthcare_region, q):
 
 
 def test_anyone_finds_the_goal_of_a_decided_verksamhetsplan(client, demo):
-    page = client.get(reverse("knowledge:search", kwargs={"hr": "mellansverige"}),
-                      {"q": "prislista"}).content.decode()
+    page = client.get(
+        reverse("knowledge:search", kwargs={"hr": "mellansverige"}), {"q": "prislista"}
+    ).content.decode()
     assert "Fastställa en årlig sjukvårdsregional prislista" in page
     hit = _titles(ANONYMOUS, demo, "prislista")[
-        ("Mål i verksamhetsplanen", "Fastställa en årlig sjukvårdsregional prislista")]
+        ("Mål i verksamhetsplanen", "Fastställa en årlig sjukvårdsregional prislista")
+    ]
     assert "/mellansverige/planering/verksamhetsplaner/1/#mal-" in hit.url
     assert client.get(hit.url.split("#")[0]).status_code == 200
 
@@ -48,8 +51,11 @@ def test_anyone_finds_the_goal_of_a_decided_verksamhetsplan(client, demo):
 def test_an_activity_of_a_draft_is_found_by_the_kansli_only(client, demo, demo_kansli):
     decided = ActivityPlan.objects.get(healthcare_region=demo, year=2023)
     draft = plan_services.plan_new_version(actor=demo_kansli, plan=decided)
-    plan_services.activity_create(actor=demo_kansli, focus_area=draft.focus_areas.first(),
-                                  title="Utarbetande av sjukvårdsregional prislista 2028")
+    plan_services.activity_create(
+        actor=demo_kansli,
+        focus_area=draft.focus_areas.first(),
+        title="Utarbetande av sjukvårdsregional prislista 2028",
+    )
     activity = ("Aktivitet", "Utarbetande av sjukvårdsregional prislista 2028")
     url = reverse("knowledge:search", kwargs={"hr": "mellansverige"})
     assert activity[1] not in client.get(url, {"q": "prislista"}).content.decode()
@@ -64,5 +70,10 @@ def test_a_section_of_sodras_verksamhetsplan_is_found_by_its_heading(demo):
 
 
 def test_another_sjukvardsregions_plans_are_not_searched(demo):
-    assert not [h for h in knowledge_search(ANONYMOUS, HealthcareRegion.objects.get(slug="sodra"),
-                                            "prislista") if "Mellansverige" in h.url]
+    assert not [
+        h
+        for h in knowledge_search(
+            ANONYMOUS, HealthcareRegion.objects.get(slug="sodra"), "prislista"
+        )
+        if "Mellansverige" in h.url
+    ]

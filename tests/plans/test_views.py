@@ -32,16 +32,18 @@ def test_a_draft_is_not_found_by_outsiders(client, draft_plan, board_member):
     assert client.get(draft_plan.get_absolute_url()).status_code == 404
 
 
-def test_kansli_sends_the_plan_to_review_and_records_the_decision(client, kansli, board_member,
-                                                                 draft_plan, draft_meeting):
+def test_kansli_sends_the_plan_to_review_and_records_the_decision(
+    client, kansli, board_member, draft_plan, draft_meeting
+):
     client.force_login(kansli)
     client.post(_url("activity_plan_transition", draft_plan), {"state": "beredning"})
     client.force_login(board_member)
     page = client.get(draft_plan.get_absolute_url()).content.decode()
     assert "Under beredning" in page and "Ny aktivitet" not in page
     client.force_login(kansli)
-    response = client.post(_url("activity_plan_decide", draft_plan),
-                           {"meeting": draft_meeting.pk, "paragraph": 53})
+    response = client.post(
+        _url("activity_plan_decide", draft_plan), {"meeting": draft_meeting.pk, "paragraph": 53}
+    )
     assert response.status_code == 302
     draft_plan.refresh_from_db()
     assert (draft_plan.state, draft_plan.decision.paragraph) == (PlanState.DECIDED, 53)
@@ -53,11 +55,17 @@ def test_an_activity_is_edited_in_place_with_htmx(client, kansli, draft_plan, ac
     client.force_login(kansli)
     url = _url("activity_update", draft_plan, activity_pk=activity.pk)
     form = client.get(url, headers={"HX-Request": "true"})
-    assert b"<html" not in form.content and b'data-unsaved-warning' in form.content
-    response = client.post(url, {
-        "focus_area": activity.focus_area_id, "title": "Ny rubrik", "description": "- a\n- b",
-        "loaded_version": form.context["form"].initial["loaded_version"],
-    }, headers={"HX-Request": "true"})
+    assert b"<html" not in form.content and b"data-unsaved-warning" in form.content
+    response = client.post(
+        url,
+        {
+            "focus_area": activity.focus_area_id,
+            "title": "Ny rubrik",
+            "description": "- a\n- b",
+            "loaded_version": form.context["form"].initial["loaded_version"],
+        },
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert b'id="plan-items"' in response.content and b"Ny rubrik" in response.content
     assert response["X-Plans-Focus"] == f"aktivitet-{activity.pk}"
@@ -70,8 +78,9 @@ def test_the_second_editor_is_told_and_sees_both_texts(client, kansli, draft_pla
     loaded = client.get(url).context["form"].initial["loaded_version"]
     fields = {"focus_area": activity.focus_area_id, "loaded_version": loaded}
     client.post(url, {**fields, "title": "Den förstas text"})
-    response = client.post(url, {**fields, "title": "Den andras text"},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        url, {**fields, "title": "Den andras text"}, headers={"HX-Request": "true"}
+    )
     page = response.content.decode()
     assert "Någon annan har ändrat aktiviteten" in page
     assert "Den förstas text" in page and "Den andras text" in page
@@ -79,12 +88,14 @@ def test_the_second_editor_is_told_and_sees_both_texts(client, kansli, draft_pla
     assert Activity.objects.get(pk=activity.pk).title == "Den förstas text"
 
 
-def test_moving_by_keyboard_buttons_reorders_without_javascript(client, kansli, draft_plan, area,
-                                                                 activity):
+def test_moving_by_keyboard_buttons_reorders_without_javascript(
+    client, kansli, draft_plan, area, activity
+):
     second = ActivityFactory(focus_area=area, title="Andra")
     client.force_login(kansli)
-    response = client.post(_url("activity_move", draft_plan, activity_pk=second.pk),
-                           {"direction": "up"})
+    response = client.post(
+        _url("activity_move", draft_plan, activity_pk=second.pk), {"direction": "up"}
+    )
     assert response.status_code == 302
     assert list(area.activities.values_list("title", flat=True))[0] == "Andra"
 
@@ -97,16 +108,20 @@ def test_the_history_page_shows_who_changed_what(client, kansli, draft_plan, act
     assert str(kansli) in page and "Ändrad rubrik" in page
 
 
-def test_the_compare_page_shows_the_differences_between_versions(client, kansli, draft_plan,
-                                                                 activity, board):
+def test_the_compare_page_shows_the_differences_between_versions(
+    client, kansli, draft_plan, activity, board
+):
     client.force_login(kansli)
-    ActivityPlan.objects.filter(pk=draft_plan.pk).update(state=PlanState.DECIDED,
-                                                         decision=draft_plan.operational_plan.decision)
+    ActivityPlan.objects.filter(pk=draft_plan.pk).update(
+        state=PlanState.DECIDED, decision=draft_plan.operational_plan.decision
+    )
     client.post(_url("activity_plan_new_version", draft_plan))
     copy = ActivityPlan.objects.get(version=2)
     copied = Activity.objects.get(focus_area__activity_plan=copy)
-    client.post(_url("activity_update", copy, activity_pk=copied.pk),
-                {"focus_area": copied.focus_area_id, "title": "Omformulerad"})
+    client.post(
+        _url("activity_update", copy, activity_pk=copied.pk),
+        {"focus_area": copied.focus_area_id, "title": "Omformulerad"},
+    )
     page = client.get(_url("activity_plan_compare", copy)).content.decode()
     assert "Omformulerad" in page and "Utveckla och sprida vårdförlopp" in page
 
@@ -120,8 +135,9 @@ def _plan_with(draft_plan, count):
 
 
 @pytest.mark.parametrize("count", [10, 200])
-def test_the_activity_plan_page_runs_a_constant_number_of_queries(client, kansli, draft_plan,
-                                                                  count):
+def test_the_activity_plan_page_runs_a_constant_number_of_queries(
+    client, kansli, draft_plan, count
+):
     _plan_with(draft_plan, count)
     client.force_login(kansli)
     client.get(draft_plan.get_absolute_url())
@@ -132,8 +148,9 @@ def test_the_activity_plan_page_runs_a_constant_number_of_queries(client, kansli
 
 
 @pytest.mark.parametrize("count", [10, 200])
-def test_the_verksamhetsplan_page_runs_a_constant_number_of_queries(client, operational_plan,
-                                                                    count):
+def test_the_verksamhetsplan_page_runs_a_constant_number_of_queries(
+    client, operational_plan, count
+):
     section = operational_plan.sections.get()
     for _ in range(count):
         section.goals.create(text="Mål")
@@ -148,10 +165,12 @@ def test_export_escapes_formulas_in_xlsx_and_csv(client, kansli, draft_plan, act
     client.force_login(kansli)
     xlsx = client.get(_url("activity_plan_export", draft_plan, fmt="xlsx"))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
-    assert sheet["B2"].value == "'=HYPERLINK(\"http://x\")"
-    text = client.get(_url("activity_plan_export", draft_plan, fmt="csv")).content.decode("utf-8-sig")
+    assert sheet["B2"].value == '\'=HYPERLINK("http://x")'
+    text = client.get(_url("activity_plan_export", draft_plan, fmt="csv")).content.decode(
+        "utf-8-sig"
+    )
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
 
 
 def _csv(rows):
@@ -163,41 +182,56 @@ def test_an_import_with_errors_names_row_column_and_value_and_writes_nothing(
     client, kansli, draft_plan, uppsala
 ):
     client.force_login(kansli)
-    upload = _csv([["Fokusområde", "Aktivitet", "Beskrivning", "Ansvarig", "Berörda regioner"],
-                   ["Kunskapsstyrning", "Bra rad", "", "", "Uppsala"],
-                   ["Okänt område", "Dålig rad", "", "Ingen sådan grupp", "Region Skåne"]])
+    upload = _csv(
+        [
+            ["Fokusområde", "Aktivitet", "Beskrivning", "Ansvarig", "Berörda regioner"],
+            ["Kunskapsstyrning", "Bra rad", "", "", "Uppsala"],
+            ["Okänt område", "Dålig rad", "", "Ingen sådan grupp", "Region Skåne"],
+        ]
+    )
     response = client.post(_url("activity_import", draft_plan), {"file": upload})
     errors = [(e.row, e.column, e.value) for e in response.context["errors"]]
-    assert errors == [(3, "Fokusområde", "Okänt område"), (3, "Ansvarig", "Ingen sådan grupp"),
-                      (3, "Berörda regioner", "Region Skåne")]
+    assert errors == [
+        (3, "Fokusområde", "Okänt område"),
+        (3, "Ansvarig", "Ingen sådan grupp"),
+        (3, "Berörda regioner", "Region Skåne"),
+    ]
     assert "Fokusområdet finns inte i aktivitetsplanen." in response.content.decode()
     assert Activity.objects.filter(focus_area__activity_plan=draft_plan).count() == 1
 
 
 def test_a_clean_import_adds_every_row(client, kansli, draft_plan, uppsala):
     client.force_login(kansli)
-    upload = _csv([["Fokusområde", "Aktivitet", "Berörda regioner"],
-                   ["Kunskapsstyrning", "Importerad", "Uppsala"]])
+    upload = _csv(
+        [
+            ["Fokusområde", "Aktivitet", "Berörda regioner"],
+            ["Kunskapsstyrning", "Importerad", "Uppsala"],
+        ]
+    )
     response = client.post(_url("activity_import", draft_plan), {"file": upload})
     assert response.status_code == 302
     imported = Activity.objects.get(title="Importerad")
     assert list(imported.regions.all()) == [uppsala]
 
 
-def test_kansli_creates_next_years_plan_choosing_activities(client, kansli, draft_plan, area,
-                                                           activity):
+def test_kansli_creates_next_years_plan_choosing_activities(
+    client, kansli, draft_plan, area, activity
+):
     ActivityFactory(focus_area=area, title="Lämnas kvar")
     client.force_login(kansli)
-    response = client.post(_url("activity_plan_next_year", draft_plan),
-                           {"year": 2024, "activities": [activity.pk]})
+    response = client.post(
+        _url("activity_plan_next_year", draft_plan), {"year": 2024, "activities": [activity.pk]}
+    )
     new = ActivityPlan.objects.get(year=2024)
     assert response["Location"] == new.get_absolute_url()
     assert [a.title for a in Activity.objects.filter(focus_area__activity_plan=new)] == [
-        "Utveckla och sprida vårdförlopp"]
+        "Utveckla och sprida vårdförlopp"
+    ]
 
 
-def test_the_decision_form_tells_meetings_apart_by_date_and_body(client, kansli, draft_plan,
-                                                                draft_meeting):
+def test_the_decision_form_tells_meetings_apart_by_date_and_body(
+    client, kansli, draft_plan, draft_meeting
+):
     draft_plan.state = PlanState.REVIEW
     draft_plan.save()
     client.force_login(kansli)

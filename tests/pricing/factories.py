@@ -10,8 +10,17 @@ from tests.factories import DecisionFactory
 HEADER = "Region;Sjukhus;Klinik/verksamhet;Kategori;Kod;Benämning;Enhet;Pris (kr);Anmärkning"
 
 
-def line(hospital="Falu lasarett", code="LB-KARD", price="2850.00", *, clinic="Kardiologi",
-         category="lakarbesok", description="Läkarbesök, kardiologi", unit="besok", note=""):
+def line(
+    hospital="Falu lasarett",
+    code="LB-KARD",
+    price="2850.00",
+    *,
+    clinic="Kardiologi",
+    category="lakarbesok",
+    description="Läkarbesök, kardiologi",
+    unit="besok",
+    note="",
+):
     return PriceLine(hospital, clinic, category, code, description, unit, price, note)
 
 
@@ -20,20 +29,43 @@ def csv_bytes(*rows: str, header: str = HEADER, encoding: str = "utf-8") -> byte
 
 
 def make_decided_list(healthcare_region, meeting, uppsala, dalarna, year=2024):
-    price_list = services.price_list_create(actor=None, healthcare_region=healthcare_region,
-                                            year=year)
-    services.price_lines_submit(actor=None, price_list=price_list, region=dalarna, lines=[
-        line(price="2500.00"), line(code="DRG", category="drg", unit="poang", clinic="",
-                                    description="DRG-poäng", price="72000.00")])
-    services.price_lines_submit(actor=None, price_list=price_list, region=uppsala, lines=[
-        line("Akademiska sjukhuset", price="3100.00")])
+    price_list = services.price_list_create(
+        actor=None, healthcare_region=healthcare_region, year=year
+    )
+    services.price_lines_submit(
+        actor=None,
+        price_list=price_list,
+        region=dalarna,
+        lines=[
+            line(price="2500.00"),
+            line(
+                code="DRG",
+                category="drg",
+                unit="poang",
+                clinic="",
+                description="DRG-poäng",
+                price="72000.00",
+            ),
+        ],
+    )
+    services.price_lines_submit(
+        actor=None,
+        price_list=price_list,
+        region=uppsala,
+        lines=[line("Akademiska sjukhuset", price="3100.00")],
+    )
     for state in (PriceList.State.CLOSED, PriceList.State.COMPILED):
         services.price_list_transition(actor=None, price_list=price_list, state=state)
     decision = DecisionFactory(meeting=meeting, title=f"Sjukvårdsregional prislista {year}")
-    return services.price_list_transition(actor=None, price_list=price_list,
-                                          state=PriceList.State.DECIDED, decision=decision)
+    return services.price_list_transition(
+        actor=None, price_list=price_list, state=PriceList.State.DECIDED, decision=decision
+    )
 
 
 def make_open_list(healthcare_region, year=2025):
-    return services.price_list_create(actor=None, healthcare_region=healthcare_region, year=year,
-                                      deadline=datetime.date(2024, 10, 31))
+    return services.price_list_create(
+        actor=None,
+        healthcare_region=healthcare_region,
+        year=year,
+        deadline=datetime.date(2024, 10, 31),
+    )

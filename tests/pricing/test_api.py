@@ -15,21 +15,29 @@ from pricing.models import ApiToken, PriceItem, PriceList, PriceSubmission
 from tests.factories import UserFactory
 from tests.pricing.schema_check import check
 
-LINE = {"hospital": "Falu lasarett", "clinic": "Kardiologi", "category": "lakarbesok",
-        "code": "LB-KARD", "description": "Läkarbesök, kardiologi", "unit": "besok",
-        "price": 2850}
+LINE = {
+    "hospital": "Falu lasarett",
+    "clinic": "Kardiologi",
+    "category": "lakarbesok",
+    "code": "LB-KARD",
+    "description": "Läkarbesök, kardiologi",
+    "unit": "besok",
+    "price": 2850,
+}
 
 
 @pytest.fixture
 def schema(client, mellansverige):
-    return json.loads(client.get(reverse("pricing:api_schema", kwargs={"hr": "mellansverige"}))
-                      .content)
+    return json.loads(
+        client.get(reverse("pricing:api_schema", kwargs={"hr": "mellansverige"})).content
+    )
 
 
 @pytest.fixture
 def key(dalarna, price_contact_dalarna):
-    _token, key = services.api_token_create(actor=price_contact_dalarna, region=dalarna,
-                                            name="Ekonomisystemet")
+    _token, key = services.api_token_create(
+        actor=price_contact_dalarna, region=dalarna, name="Ekonomisystemet"
+    )
     return key
 
 
@@ -52,7 +60,8 @@ def _conforms(schema, response, body=None):
 
 @pytest.mark.django_db
 def test_a_regions_system_submits_lines_that_replace_its_earlier_ones(
-        client, open_list, dalarna, key, schema):
+    client, open_list, dalarna, key, schema
+):
     body = {"lines": [LINE, {**LINE, "code": "LB-NEUR", "price": "3 100,50 kr"}]}
     response = _post(client, body, key)
     assert response.status_code == 201
@@ -66,10 +75,10 @@ def test_a_regions_system_submits_lines_that_replace_its_earlier_ones(
 
 
 @pytest.mark.django_db
-def test_bad_lines_are_all_reported_and_nothing_is_written(
-        client, open_list, dalarna, key, schema):
-    body = {"lines": [LINE, {**LINE, "code": "X", "price": -5}, {**LINE, "unit": "liter"},
-                      {**LINE}]}
+def test_bad_lines_are_all_reported_and_nothing_is_written(client, open_list, dalarna, key, schema):
+    body = {
+        "lines": [LINE, {**LINE, "code": "X", "price": -5}, {**LINE, "unit": "liter"}, {**LINE}]
+    }
     response = _post(client, body, key)
     assert response.status_code == 400
     _conforms(schema, response)
@@ -79,8 +88,7 @@ def test_bad_lines_are_all_reported_and_nothing_is_written(
 
 
 @pytest.mark.django_db
-def test_a_dry_run_answers_with_the_differences_and_saves_nothing(
-        client, open_list, key, schema):
+def test_a_dry_run_answers_with_the_differences_and_saves_nothing(client, open_list, key, schema):
     response = _post(client, {"lines": [LINE]}, key, query="?dry_run=1")
     assert response.status_code == 200
     _conforms(schema, response, {"lines": [LINE]})
@@ -88,13 +96,23 @@ def test_a_dry_run_answers_with_the_differences_and_saves_nothing(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("case", "status"), [
-    ("no key", 401), ("wrong key", 401), ("revoked", 401), ("other region", 403),
-    ("no list", 404), ("closed", 409), ("not json", 400), ("text/plain", 415),
-    ("no lines", 400),
-])
+@pytest.mark.parametrize(
+    ("case", "status"),
+    [
+        ("no key", 401),
+        ("wrong key", 401),
+        ("revoked", 401),
+        ("other region", 403),
+        ("no list", 404),
+        ("closed", 409),
+        ("not json", 400),
+        ("text/plain", 415),
+        ("no lines", 400),
+    ],
+)
 def test_the_api_refuses_with_a_documented_error(
-        client, open_list, dalarna, uppsala, key, schema, case, status):
+    client, open_list, dalarna, uppsala, key, schema, case, status
+):
     kwargs = {"key": key}
     body = {"lines": [LINE]}
     if case == "no key":
@@ -108,8 +126,9 @@ def test_the_api_refuses_with_a_documented_error(
     elif case == "no list":
         kwargs["year"] = 2030
     elif case == "closed":
-        services.price_list_transition(actor=None, price_list=open_list,
-                                       state=PriceList.State.CLOSED)
+        services.price_list_transition(
+            actor=None, price_list=open_list, state=PriceList.State.CLOSED
+        )
     elif case == "not json":
         body = "{lines:"
     elif case == "text/plain":
@@ -136,7 +155,8 @@ def test_the_schema_describes_every_field_the_endpoint_reads(schema):
 
 @pytest.mark.django_db
 def test_a_key_works_only_while_someone_in_its_region_holds_the_price_contact_role(
-        client, open_list, dalarna, key, schema):
+    client, open_list, dalarna, key, schema
+):
     UserFactory(username="pris.dalarna.2")
     call_command("role", "grant", "pris.dalarna.2", "priskontakt", "--region", "20")
     call_command("role", "revoke", "pris.dalarna", "priskontakt", "--region", "20")
@@ -148,13 +168,15 @@ def test_a_key_works_only_while_someone_in_its_region_holds_the_price_contact_ro
     _conforms(schema, response)
     assert response.json()["errors"][0]["message"] == (
         "API-nyckeln gäller inte längre: ingen i Region Dalarna har rollen priskontakt. "
-        "En ny priskontakt kan skapa en ny nyckel.")
+        "En ny priskontakt kan skapa en ny nyckel."
+    )
     assert PriceSubmission.objects.filter(region=dalarna).count() == 1
 
 
 @pytest.mark.django_db
 def test_a_key_of_a_deactivated_last_price_contact_stops_working(
-        client, open_list, price_contact_dalarna, key):
+    client, open_list, price_contact_dalarna, key
+):
     price_contact_dalarna.is_active = False
     price_contact_dalarna.save()
     assert _post(client, {"lines": [LINE]}, key).status_code == 401
@@ -167,8 +189,9 @@ def test_an_expired_key_is_refused_with_a_swedish_message(client, open_list, dal
     assert token.expires_at <= timezone.now() + datetime.timedelta(days=90)
     # As if 90 days had passed.
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    ApiToken.objects.filter(pk=token.pk).update(created_at=yesterday - datetime.timedelta(days=90),
-                                                   expires_at=yesterday)
+    ApiToken.objects.filter(pk=token.pk).update(
+        created_at=yesterday - datetime.timedelta(days=90), expires_at=yesterday
+    )
     response = _post(client, {"lines": [LINE]}, key)
     assert response.status_code == 401
     _conforms(schema, response)
@@ -180,18 +203,22 @@ def test_an_expired_key_is_refused_with_a_swedish_message(client, open_list, dal
 @pytest.mark.django_db
 def test_a_key_cannot_be_made_for_longer_than_a_year(dalarna, price_contact_dalarna):
     with pytest.raises(ValidationError, match="högst 365 dagar"):
-        services.api_token_create(actor=price_contact_dalarna, region=dalarna, name="System",
-                                  valid_days=366)
-    token, _key = services.api_token_create(actor=price_contact_dalarna, region=dalarna,
-                                            name="System", valid_days=365)
+        services.api_token_create(
+            actor=price_contact_dalarna, region=dalarna, name="System", valid_days=366
+        )
+    token, _key = services.api_token_create(
+        actor=price_contact_dalarna, region=dalarna, name="System", valid_days=365
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         ApiToken.objects.filter(pk=token.pk).update(
-            expires_at=token.created_at + datetime.timedelta(days=400))
+            expires_at=token.created_at + datetime.timedelta(days=400)
+        )
 
 
 @pytest.mark.django_db
 def test_the_keys_page_makes_a_key_for_the_chosen_time_and_shows_when_it_expires(
-        client, dalarna, price_contact_dalarna):
+    client, dalarna, price_contact_dalarna
+):
     client.force_login(price_contact_dalarna)
     url = reverse("pricing:api_tokens", kwargs={"hr": "mellansverige", "scb": "20"})
     page = client.get(url).content.decode()

@@ -28,32 +28,71 @@ FORMULA = '=HYPERLINK("http://example.com","klicka")'
 
 
 def lines(hospital, count, prefix, *, start=1000, category="lakarbesok", unit="besok"):
-    return [line(hospital, code=f"{prefix}-{i:03}", price=f"{start + i}.00", clinic="Kardiologi",
-                 category=category, unit=unit, description=f"Besök {prefix} nummer {i}")
-            for i in range(count)]
+    return [
+        line(
+            hospital,
+            code=f"{prefix}-{i:03}",
+            price=f"{start + i}.00",
+            clinic="Kardiologi",
+            category=category,
+            unit=unit,
+            description=f"Besök {prefix} nummer {i}",
+        )
+        for i in range(count)
+    ]
 
 
 def make_closed_list(mellansverige, uppsala, dalarna, year=2026):
-    price_list = services.price_list_create(actor=None, healthcare_region=mellansverige,
-                                            year=year)
-    services.price_lines_submit(actor=None, price_list=price_list, region=uppsala, lines=[
-        *lines("Akademiska sjukhuset", 12, "AKA"),
-        line("Akademiska sjukhuset", code="DRG", category="drg", unit="poang", clinic="",
-             description="Slutenvård, pris per DRG-poäng", price="74750.00"),
-        *lines("Enköpings lasarett", 3, "ENK")])
-    services.price_lines_submit(actor=None, price_list=price_list, region=dalarna, lines=[
-        *lines("Falu lasarett", 4, "FAL"),
-        line("Falu lasarett", code="TILL-1", category="tillagg", unit="styck", clinic="",
-             description=FORMULA, price="150.00"),
-        *lines("Mora lasarett", 2, "MOR")])
-    return services.price_list_transition(actor=None, price_list=price_list,
-                                          state=PriceList.State.CLOSED)
+    price_list = services.price_list_create(actor=None, healthcare_region=mellansverige, year=year)
+    services.price_lines_submit(
+        actor=None,
+        price_list=price_list,
+        region=uppsala,
+        lines=[
+            *lines("Akademiska sjukhuset", 12, "AKA"),
+            line(
+                "Akademiska sjukhuset",
+                code="DRG",
+                category="drg",
+                unit="poang",
+                clinic="",
+                description="Slutenvård, pris per DRG-poäng",
+                price="74750.00",
+            ),
+            *lines("Enköpings lasarett", 3, "ENK"),
+        ],
+    )
+    services.price_lines_submit(
+        actor=None,
+        price_list=price_list,
+        region=dalarna,
+        lines=[
+            *lines("Falu lasarett", 4, "FAL"),
+            line(
+                "Falu lasarett",
+                code="TILL-1",
+                category="tillagg",
+                unit="styck",
+                clinic="",
+                description=FORMULA,
+                price="150.00",
+            ),
+            *lines("Mora lasarett", 2, "MOR"),
+        ],
+    )
+    return services.price_list_transition(
+        actor=None, price_list=price_list, state=PriceList.State.CLOSED
+    )
 
 
 def pdftotext(data: bytes, page: int | None = None) -> str:
     pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", *pages, "-", "-"],
-                          input=data, check=True, capture_output=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-layout", *pages, "-", "-"],
+        input=data,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
 
 
 def page_count(data: bytes) -> int:
@@ -94,8 +133,13 @@ class TestTheCompiledPdf:
             assert item.code in text
         assert "74 750,00" in text  # a no-break space between thousands
         body = "\f".join(text.split("\f")[2:])  # after the title page and the contents
-        assert body.index("Region Uppsala") < body.index("Akademiska sjukhuset") < body.index(
-            "Enköpings lasarett") < body.index("Region Dalarna") < body.index("Falu lasarett")
+        assert (
+            body.index("Region Uppsala")
+            < body.index("Akademiska sjukhuset")
+            < body.index("Enköpings lasarett")
+            < body.index("Region Dalarna")
+            < body.index("Falu lasarett")
+        )
         assert "Akademiska sjukhuset, fortsättning" in text  # 13 lines: three parts of 5
         assert document.filename == "prislista-mellansverige-2026.pdf"
         # Akademiska's 13 lines in three parts, the other three sjukhus in one each.
@@ -106,8 +150,9 @@ class TestTheCompiledPdf:
         total = page_count(data)
         assert total >= 8  # title page, contents and one page per part
         for number in range(1, total + 1):
-            assert re.search(rf"^\s*{number} \({total}\)\s*$", pdftotext(data, number), re.M), \
+            assert re.search(rf"^\s*{number} \({total}\)\s*$", pdftotext(data, number), re.M), (
                 number
+            )
 
     def test_the_table_of_contents_and_the_bookmarks_point_at_the_right_pages(self, compiled):
         _list, _document, data = compiled
@@ -115,8 +160,14 @@ class TestTheCompiledPdf:
         assert "Innehåll" in contents
         listed = dict(re.findall(r"^\s*(\S.*?\S)\s{2,}(\d+)\s*$", contents, re.M))
         marks = {title: page for level, title, page in outline(data) if level in (2, 3)}
-        for title in ("Region Uppsala", "Akademiska sjukhuset", "Enköpings lasarett",
-                      "Region Dalarna", "Falu lasarett", "Mora lasarett"):
+        for title in (
+            "Region Uppsala",
+            "Akademiska sjukhuset",
+            "Enköpings lasarett",
+            "Region Dalarna",
+            "Falu lasarett",
+            "Mora lasarett",
+        ):
             page = int(listed[title])
             assert marks[title] == page, title
             assert title in pdftotext(data, page), (title, page)
@@ -140,15 +191,22 @@ class TestTheCompiledPdf:
 
         _list, _document, data = compiled
         with pikepdf.open(io.BytesIO(data)) as pdf:
-            stream = b"".join(c.read_bytes() for c in pdf.pages[3].obj.Contents) if isinstance(
-                pdf.pages[3].obj.Contents, pikepdf.Array) else pdf.pages[3].obj.Contents.read_bytes()
+            stream = (
+                b"".join(c.read_bytes() for c in pdf.pages[3].obj.Contents)
+                if isinstance(pdf.pages[3].obj.Contents, pikepdf.Array)
+                else pdf.pages[3].obj.Contents.read_bytes()
+            )
         assert b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC" in stream
 
     def test_the_xlsx_and_csv_escape_formulas(self, compiled):
         price_list, _document, _data = compiled
         kinds = {d.kind: d for d in GeneratedDocument.objects.filter(subject_id=price_list.pk)}
-        rows = list(csv.reader(io.StringIO(
-            read(kinds[price_documents.CSV_KIND]).decode("utf-8-sig")), delimiter=";"))
+        rows = list(
+            csv.reader(
+                io.StringIO(read(kinds[price_documents.CSV_KIND]).decode("utf-8-sig")),
+                delimiter=";",
+            )
+        )
         cells = [cell for row in rows for cell in row]
         assert f"'{FORMULA}" in cells and FORMULA not in cells and "74750,00" in cells
         workbook = openpyxl.load_workbook(io.BytesIO(read(kinds[price_documents.XLSX_KIND])))
@@ -159,7 +217,8 @@ class TestTheCompiledPdf:
 
 @pytest.mark.django_db
 def test_a_recompile_renders_again_only_the_sjukhus_that_changed(
-        mellansverige, uppsala, dalarna, small_parts):
+    mellansverige, uppsala, dalarna, small_parts
+):
     price_list = make_closed_list(mellansverige, uppsala, dalarna)
     first = compile_now(price_list)[price_documents.PDF_KIND]
     parts_before = set(DocumentPart.objects.values_list("sha256", flat=True))
@@ -169,15 +228,28 @@ def test_a_recompile_renders_again_only_the_sjukhus_that_changed(
     assert set(DocumentPart.objects.values_list("sha256", flat=True)) == parts_before
     assert same.sha256 == first.sha256  # nothing changed: the same bytes, stored once
 
-    services.price_list_transition(actor=None, price_list=price_list,
-                                   state=PriceList.State.COLLECTING)
-    services.price_lines_submit(actor=None, price_list=price_list, region=dalarna, lines=[
-        *lines("Falu lasarett", 4, "FAL"),
-        line("Falu lasarett", code="TILL-1", category="tillagg", unit="styck", clinic="",
-             description=FORMULA, price="150.00"),
-        *lines("Mora lasarett", 2, "MOR", start=2000)])
-    services.price_list_transition(actor=None, price_list=price_list,
-                                   state=PriceList.State.CLOSED)
+    services.price_list_transition(
+        actor=None, price_list=price_list, state=PriceList.State.COLLECTING
+    )
+    services.price_lines_submit(
+        actor=None,
+        price_list=price_list,
+        region=dalarna,
+        lines=[
+            *lines("Falu lasarett", 4, "FAL"),
+            line(
+                "Falu lasarett",
+                code="TILL-1",
+                category="tillagg",
+                unit="styck",
+                clinic="",
+                description=FORMULA,
+                price="150.00",
+            ),
+            *lines("Mora lasarett", 2, "MOR", start=2000),
+        ],
+    )
+    services.price_list_transition(actor=None, price_list=price_list, state=PriceList.State.CLOSED)
     again = compile_now(price_list)[price_documents.PDF_KIND]
 
     new_parts = DocumentPart.objects.exclude(sha256__in=parts_before)
@@ -189,7 +261,8 @@ def test_a_recompile_renders_again_only_the_sjukhus_that_changed(
 
 @pytest.mark.django_db
 def test_a_broken_template_leaves_the_pdf_failed_with_its_reason(
-        mellansverige, uppsala, dalarna, monkeypatch, client, kansli):
+    mellansverige, uppsala, dalarna, monkeypatch, client, kansli
+):
     monkeypatch.setattr(price_documents, "FRONT_TEMPLATE", "pricing/pdf/finns-inte.html")
     price_list = make_closed_list(mellansverige, uppsala, dalarna)
     pdf = compile_now(price_list)[price_documents.PDF_KIND]
@@ -203,14 +276,19 @@ def test_a_broken_template_leaves_the_pdf_failed_with_its_reason(
 
 @pytest.mark.django_db
 def test_the_page_shows_how_many_parts_are_done_while_it_renders(
-        mellansverige, uppsala, dalarna, client, kansli):
+    mellansverige, uppsala, dalarna, client, kansli
+):
     price_list = make_closed_list(mellansverige, uppsala, dalarna)
     # Not a transactional test: the job is never handed to a worker.
-    document = document_jobs.document_request(actor=None, subject=price_list,
-                                          kind=price_documents.PDF_KIND)
+    document = document_jobs.document_request(
+        actor=None, subject=price_list, kind=price_documents.PDF_KIND
+    )
     GeneratedDocument.objects.filter(pk=document.pk).update(
-        state=DocumentState.RUNNING, parts=["a", "b", "c", "a"], parts_done=1,
-        started_at=document.created_at)
+        state=DocumentState.RUNNING,
+        parts=["a", "b", "c", "a"],
+        parts_done=1,
+        started_at=document.created_at,
+    )
     client.force_login(kansli)
     status = client.get(reverse("documents:status", kwargs={"pk": document.pk})).content.decode()
     assert "Skapas nu: 1 av 3 avsnitt klara." in status
@@ -219,9 +297,9 @@ def test_the_page_shows_how_many_parts_are_done_while_it_renders(
 
 @pytest.mark.django_db
 def test_compiling_is_refused_while_collection_is_open_and_after_the_decision(
-        mellansverige, uppsala, dalarna, client, kansli, published_meeting):
-    price_list = services.price_list_create(actor=None, healthcare_region=mellansverige,
-                                            year=2026)
+    mellansverige, uppsala, dalarna, client, kansli, published_meeting
+):
+    price_list = services.price_list_create(actor=None, healthcare_region=mellansverige, year=2026)
     client.force_login(kansli)
     url = reverse("pricing:compile", kwargs={"hr": "mellansverige", "year": 2026})
     response = client.post(url, follow=True)
@@ -234,15 +312,19 @@ def test_compiling_is_refused_while_collection_is_open_and_after_the_decision(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_kansli_compiles_through_the_worker_and_the_decided_version_is_frozen_and_public(
-        celery_worker, client, mellansverige, uppsala, dalarna, kansli, published_meeting):
+    celery_worker, client, mellansverige, uppsala, dalarna, kansli, published_meeting
+):
     price_list = make_closed_list(mellansverige, uppsala, dalarna)
     client.force_login(kansli)
     transition = reverse("pricing:transition", kwargs={"hr": "mellansverige", "year": 2026})
     client.post(transition, {"state": "sammanstalld"})
-    compiled = {kind: wait_done(document_selectors.latest_document(price_list, kind))
-                for kind in price_documents.KINDS}
-    assert all(d.state == DocumentState.DONE for d in compiled.values()), \
-        [d.reason for d in compiled.values()]
+    compiled = {
+        kind: wait_done(document_selectors.latest_document(price_list, kind))
+        for kind in price_documents.KINDS
+    }
+    assert all(d.state == DocumentState.DONE for d in compiled.values()), [
+        d.reason for d in compiled.values()
+    ]
     pdf = compiled[price_documents.PDF_KIND]
     assert pdf.parts_done == len(set(pdf.parts)) >= 4
     assert structure_problems(read(pdf)) == []
@@ -273,4 +355,5 @@ def test_the_kansli_compiles_through_the_worker_and_the_decided_version_is_froze
     xlsx = document_selectors.latest_document(price_list, price_documents.XLSX_KIND)
     response = client.get(reverse("documents:download", kwargs={"pk": wait_done(xlsx).pk}))
     assert response["Content-Type"] == (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )

@@ -35,8 +35,17 @@ def _workbook(*sheets):
     return buffer.getvalue()
 
 
-PRICE_ROW = [20, "Falu lasarett", "Kardiologi", "Läkarbesök", "LB-KARD", "Besök", "besök",
-             2850, "Ny"]
+PRICE_ROW = [
+    20,
+    "Falu lasarett",
+    "Kardiologi",
+    "Läkarbesök",
+    "LB-KARD",
+    "Besök",
+    "besök",
+    2850,
+    "Ny",
+]
 
 
 # 2. Wrong prices stored without an error ---------------------------------------------
@@ -44,18 +53,18 @@ PRICE_ROW = [20, "Falu lasarett", "Kardiologi", "Läkarbesök", "LB-KARD", "Bes�
 
 @pytest.mark.django_db
 def test_an_unquoted_decimal_comma_in_a_comma_separated_file_is_refused_with_its_row(dalarna):
-    data = (COMMA_HEADER + "\n"
-            "20,Falu lasarett,Kardiologi,Läkarbesök,LB-1,Besök,besök,2850,Höjt\n"
-            "20,Falu lasarett,Kardiologi,Läkarbesök,LB-2,Besök,besök,3 003,50,Nytt pris\n"
-            ).encode()
+    data = (
+        COMMA_HEADER + "\n"
+        "20,Falu lasarett,Kardiologi,Läkarbesök,LB-1,Besök,besök,2850,Höjt\n"
+        "20,Falu lasarett,Kardiologi,Läkarbesök,LB-2,Besök,besök,3 003,50,Nytt pris\n"
+    ).encode()
     errors = _errors(data, dalarna)
     assert [e.row for e in errors] == [3]
     assert "10 fält" in errors[0].message and "9" in errors[0].message
 
 
 @pytest.mark.django_db
-def test_a_row_with_more_fields_than_the_header_is_refused_even_if_the_extra_one_is_empty(
-        dalarna):
+def test_a_row_with_more_fields_than_the_header_is_refused_even_if_the_extra_one_is_empty(dalarna):
     data = csv_bytes(";Falu lasarett;;Läkarbesök;X1;Besök;besök;100;;")
     [error] = _errors(data, dalarna)
     assert error.row == 2
@@ -63,9 +72,10 @@ def test_a_row_with_more_fields_than_the_header_is_refused_even_if_the_extra_one
 
 @pytest.mark.django_db
 def test_a_quoted_decimal_comma_in_a_comma_separated_file_is_read(dalarna):
-    data = (COMMA_HEADER + "\n"
-            '20,Falu lasarett,Kardiologi,Läkarbesök,LB-2,Besök,besök,"3 003,50",Nytt pris\n'
-            ).encode()
+    data = (
+        COMMA_HEADER + "\n"
+        '20,Falu lasarett,Kardiologi,Läkarbesök,LB-2,Besök,besök,"3 003,50",Nytt pris\n'
+    ).encode()
     [line], _kind = read_price_file("priser.csv", data, dalarna)
     assert (line.price, line.note) == ("3003.50", "Nytt pris")
 
@@ -82,8 +92,10 @@ def _bomb(member_size: int) -> bytes:
             for info in original.infolist():
                 if info.filename != "xl/worksheets/sheet1.xml":
                     archive.writestr(info, original.read(info))
-        head = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                b"<sheetData>")
+        head = (
+            b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b"<sheetData>"
+        )
         tail = b"</sheetData></worksheet>"
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(head)
@@ -126,11 +138,13 @@ def test_a_zip_with_too_many_members_is_refused(dalarna):
 
 @pytest.mark.django_db
 def test_the_price_upload_page_says_the_file_is_over_ten_megabytes_and_stores_nothing(
-        client, open_list, price_contact_dalarna):
+    client, open_list, price_contact_dalarna
+):
     client.force_login(price_contact_dalarna)
-    response = client.post(reverse("pricing:upload", kwargs={
-        "hr": "mellansverige", "year": 2025, "scb": "20"}),
-        {"file": SimpleUploadedFile("priser.csv", b"a" * 11 * 1024 * 1024)})
+    response = client.post(
+        reverse("pricing:upload", kwargs={"hr": "mellansverige", "year": 2025, "scb": "20"}),
+        {"file": SimpleUploadedFile("priser.csv", b"a" * 11 * 1024 * 1024)},
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Filen är större än 10 MB." in page
@@ -143,16 +157,22 @@ def test_the_price_upload_page_says_the_file_is_over_ten_megabytes_and_stores_no
 
 @pytest.mark.django_db
 def test_a_csv_with_carriage_return_only_line_endings_is_read(dalarna):
-    data = csv_bytes(";Falu lasarett;;Läkarbesök;X1;Besök;besök;100;",
-                     ";Falu lasarett;;Läkarbesök;X2;Besök;besök;200;").replace(b"\n", b"\r")
+    data = csv_bytes(
+        ";Falu lasarett;;Läkarbesök;X1;Besök;besök;100;",
+        ";Falu lasarett;;Läkarbesök;X2;Besök;besök;200;",
+    ).replace(b"\n", b"\r")
     lines, _kind = read_price_file("priser.csv", data, dalarna)
     assert [line.code for line in lines] == ["X1", "X2"]
 
 
 @pytest.mark.django_db
 def test_a_stray_quote_that_makes_a_field_longer_than_csv_allows_is_named(dalarna):
-    rows = [f';Falu lasarett;;Läkarbesök;X{i};"Besök;besök;100;' if i == 3
-            else f";Falu lasarett;;Läkarbesök;X{i};Besök;besök;100;" for i in range(4000)]
+    rows = [
+        f';Falu lasarett;;Läkarbesök;X{i};"Besök;besök;100;'
+        if i == 3
+        else f";Falu lasarett;;Läkarbesök;X{i};Besök;besök;100;"
+        for i in range(4000)
+    ]
     [error] = _errors(csv_bytes(*rows), dalarna)
     assert error.row == 5
     assert "citattecken" in error.message
@@ -162,8 +182,7 @@ def test_a_stray_quote_that_makes_a_field_longer_than_csv_allows_is_named(dalarn
 def test_malformed_workbook_xml_is_refused_with_a_message(dalarna):
     source = _workbook([HEADER.split(";"), PRICE_ROW])
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source)) as original, \
-            zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(buffer, "w") as archive:
         for info in original.infolist():
             data = original.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
@@ -176,19 +195,22 @@ def test_malformed_workbook_xml_is_refused_with_a_message(dalarna):
 @pytest.mark.django_db
 def test_an_xml_entity_expansion_is_refused(dalarna):
     source = _workbook([HEADER.split(";"), PRICE_ROW])
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
-            + b"".join(b'<!ENTITY %s "%s">' % (f"a{i + 1}".encode(), (b"&a%d;" % i if i else
-                                                                       b"&a;") * 10)
-                       for i in range(8))
-            + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-              b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a8;</t></is></c></row>'
-              b"</sheetData></worksheet>")
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            b'<!ENTITY %s "%s">' % (f"a{i + 1}".encode(), (b"&a%d;" % i if i else b"&a;") * 10)
+            for i in range(8)
+        )
+        + b']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&a8;</t></is></c></row>'
+        b"</sheetData></worksheet>"
+    )
     buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source)) as original, \
-            zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(io.BytesIO(source)) as original, zipfile.ZipFile(buffer, "w") as archive:
         for info in original.infolist():
-            archive.writestr(info, bomb if info.filename == "xl/worksheets/sheet1.xml"
-                             else original.read(info))
+            archive.writestr(
+                info, bomb if info.filename == "xl/worksheets/sheet1.xml" else original.read(info)
+            )
     [error] = _errors(buffer.getvalue(), dalarna, "priser.xlsx")
     assert "DTD" in error.message
 
@@ -205,9 +227,21 @@ def test_a_nul_byte_after_the_first_four_kilobytes_is_refused_at_upload_with_its
 @pytest.mark.django_db
 def test_a_nul_character_in_an_api_text_is_refused(dalarna):
     with pytest.raises(UploadRejected) as caught:
-        check_json_lines({"lines": [{"hospital": "Falu lasarett", "category": "drg",
-                                     "code": "DRG", "description": "DRG\u0000poäng",
-                                     "unit": "poang", "price": 100}]}, dalarna)
+        check_json_lines(
+            {
+                "lines": [
+                    {
+                        "hospital": "Falu lasarett",
+                        "category": "drg",
+                        "code": "DRG",
+                        "description": "DRG\u0000poäng",
+                        "unit": "poang",
+                        "price": 100,
+                    }
+                ]
+            },
+            dalarna,
+        )
     [error] = caught.value.errors
     assert (error.row, error.column) == (1, "description")
     assert "NUL" in error.message
@@ -218,8 +252,16 @@ def test_a_nul_character_in_an_api_text_is_refused(dalarna):
 
 @pytest.mark.django_db
 def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_numbers(dalarna):
-    data = _workbook([["Prislista 2025"], ["Region Dalarna"], [], HEADER.split(";"), PRICE_ROW,
-                      [*PRICE_ROW[:4], "X2", "Besök", "tunna", 100, None]])
+    data = _workbook(
+        [
+            ["Prislista 2025"],
+            ["Region Dalarna"],
+            [],
+            HEADER.split(";"),
+            PRICE_ROW,
+            [*PRICE_ROW[:4], "X2", "Besök", "tunna", 100, None],
+        ]
+    )
     [error] = _errors(data, dalarna, "priser.xlsx")
     assert (error.row, error.column) == (6, "Enhet")
 
@@ -240,8 +282,11 @@ def test_a_file_without_a_header_row_says_where_the_header_must_be(dalarna):
 
 @pytest.mark.django_db
 def test_excels_unicode_text_export_in_utf16_is_read(dalarna):
-    text = "\t".join(HEADER.split(";")) + "\r\n" + \
-        "20\tFalu lasarett\t\tLäkarbesök\tLB-1\tBesök\tbesök\t2 850,00\t\r\n"
+    text = (
+        "\t".join(HEADER.split(";"))
+        + "\r\n"
+        + "20\tFalu lasarett\t\tLäkarbesök\tLB-1\tBesök\tbesök\t2 850,00\t\r\n"
+    )
     data = b"\xff\xfe" + text.encode("utf-16-le")
     [line], _kind = read_price_file("priser.txt", data, dalarna)
     assert (line.code, line.price) == ("LB-1", "2850.00")

@@ -16,22 +16,25 @@ from pricing.imports import (
 from tests.pricing.factories import HEADER, csv_bytes
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("74750", "74750.00"),
-    ("74 750", "74750.00"),
-    ("74\u00a0750 kr", "74750.00"),
-    ("74\u202f750,50 kr", "74750.50"),
-    ("74.750", "74750.00"),
-    ("1.234.567,5", "1234567.50"),
-    ("1234.5", "1234.50"),
-    ("2 850,00 SEK", "2850.00"),
-    ("0", "0.00"),
-    ("12,345", None),
-    ("12.34.5", None),
-    ("abc", None),
-    ("1,2,3", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("74750", "74750.00"),
+        ("74 750", "74750.00"),
+        ("74\u00a0750 kr", "74750.00"),
+        ("74\u202f750,50 kr", "74750.50"),
+        ("74.750", "74750.00"),
+        ("1.234.567,5", "1234567.50"),
+        ("1234.5", "1234.50"),
+        ("2 850,00 SEK", "2850.00"),
+        ("0", "0.00"),
+        ("12,345", None),
+        ("12.34.5", None),
+        ("abc", None),
+        ("1,2,3", None),
+        ("", None),
+    ],
+)
 def test_prices_are_read_as_swedish_offices_write_them(text, expected):
     assert parse_price(text) == expected
 
@@ -44,8 +47,10 @@ def _errors(data, region, filename="priser.csv"):
 
 @pytest.mark.django_db
 def test_a_semicolon_windows_1252_file_with_kr_and_spaces_is_read(dalarna):
-    data = csv_bytes("20;Falu lasarett;Kardiologi;Läkarbesök;LB-KARD;Läkarbesök, kardiologi;"
-                     "besök;2 850,00 kr;", encoding="cp1252")
+    data = csv_bytes(
+        "20;Falu lasarett;Kardiologi;Läkarbesök;LB-KARD;Läkarbesök, kardiologi;besök;2 850,00 kr;",
+        encoding="cp1252",
+    )
     lines, kind = read_price_file("priser.csv", data, dalarna)
     assert kind == "csv"
     assert lines[0].price == "2850.00"
@@ -55,8 +60,10 @@ def test_a_semicolon_windows_1252_file_with_kr_and_spaces_is_read(dalarna):
 
 @pytest.mark.django_db
 def test_a_comma_separated_utf8_file_with_bom_and_lower_case_headers_is_read(dalarna):
-    data = ("\ufeffsjukhus,kategori,kod,benämning,enhet,pris\n"
-            'Falu lasarett,DRG-poäng,DRG,DRG-poäng,poäng,"74.750"\n').encode()
+    data = (
+        "\ufeffsjukhus,kategori,kod,benämning,enhet,pris\n"
+        'Falu lasarett,DRG-poäng,DRG,DRG-poäng,poäng,"74.750"\n'
+    ).encode()
     lines, _kind = read_price_file("priser.csv", data, dalarna)
     assert lines[0].price == "74750.00"
     assert lines[0].unit == "poang"
@@ -65,22 +72,30 @@ def test_a_comma_separated_utf8_file_with_bom_and_lower_case_headers_is_read(dal
 @pytest.mark.django_db
 def test_every_bad_row_is_reported_with_row_column_value_and_message(dalarna):
     data = csv_bytes(
-        ";Falu lasarett;;Läkarbesök;;Besök;besök;100;",             # code missing
-        ";Falu lasarett;;Röntgen;X1;Besök;besök;100;",              # unknown category
-        ";Falu lasarett;;Läkarbesök;X2;Besök;tunna;100;",           # unknown unit
-        ";Falu lasarett;;Läkarbesök;X3;Besök;besök;-5;",            # negative
-        ";Falu lasarett;;Läkarbesök;X4;Besök;besök;1,2,3;",         # not a number
-        ";Falu lasarett;;Läkarbesök;X5;Besök;besök;20 000 000;",    # over the ceiling
+        ";Falu lasarett;;Läkarbesök;;Besök;besök;100;",  # code missing
+        ";Falu lasarett;;Röntgen;X1;Besök;besök;100;",  # unknown category
+        ";Falu lasarett;;Läkarbesök;X2;Besök;tunna;100;",  # unknown unit
+        ";Falu lasarett;;Läkarbesök;X3;Besök;besök;-5;",  # negative
+        ";Falu lasarett;;Läkarbesök;X4;Besök;besök;1,2,3;",  # not a number
+        ";Falu lasarett;;Läkarbesök;X5;Besök;besök;20 000 000;",  # over the ceiling
         ";Falu lasarett;;Läkarbesök;X6;Besök;besök;100;",
-        ";Falu lasarett;;Läkarbesök;X6;Besök igen;besök;120;",      # duplicate of the row above
-        "03;Akademiska;;Läkarbesök;X7;Besök;besök;100;",            # another region
-        ";Falu lasarett;;Läkarbesök;X8;Besök;besök;100,123;",       # three decimals
+        ";Falu lasarett;;Läkarbesök;X6;Besök igen;besök;120;",  # duplicate of the row above
+        "03;Akademiska;;Läkarbesök;X7;Besök;besök;100;",  # another region
+        ";Falu lasarett;;Läkarbesök;X8;Besök;besök;100,123;",  # three decimals
     )
     errors = _errors(data, dalarna)
     found = {(e.row, e.column) for e in errors}
-    assert found == {(2, "Kod"), (3, "Kategori"), (4, "Enhet"), (5, "Pris (kr)"),
-                     (6, "Pris (kr)"), (7, "Pris (kr)"), (9, "Kod"), (10, "Region"),
-                     (11, "Pris (kr)")}
+    assert found == {
+        (2, "Kod"),
+        (3, "Kategori"),
+        (4, "Enhet"),
+        (5, "Pris (kr)"),
+        (6, "Pris (kr)"),
+        (7, "Pris (kr)"),
+        (9, "Kod"),
+        (10, "Region"),
+        (11, "Pris (kr)"),
+    }
     by_row = {e.row: e for e in errors}
     assert by_row[3].value == "Röntgen"
     assert "Okänd kategori" in by_row[3].message
@@ -145,8 +160,21 @@ def _xlsx(rows):
 
 @pytest.mark.django_db
 def test_an_xlsx_with_numbers_is_read(dalarna):
-    data = _xlsx([[20, "Falu lasarett", "Kardiologi", "Läkarbesök", "LB-KARD", "Besök", "besök",
-                   2850.5, None]])
+    data = _xlsx(
+        [
+            [
+                20,
+                "Falu lasarett",
+                "Kardiologi",
+                "Läkarbesök",
+                "LB-KARD",
+                "Besök",
+                "besök",
+                2850.5,
+                None,
+            ]
+        ]
+    )
     lines, kind = read_price_file("priser.xlsx", data, dalarna)
     assert kind == "xlsx"
     assert lines[0].price == "2850.50"
@@ -154,8 +182,9 @@ def test_an_xlsx_with_numbers_is_read(dalarna):
 
 @pytest.mark.django_db
 def test_a_spreadsheet_with_formulas_is_refused_cell_by_cell(dalarna):
-    data = _xlsx([[None, "Falu lasarett", "", "Läkarbesök", "LB-1", "Besök", "besök", "=100*1.03",
-                   None]])
+    data = _xlsx(
+        [[None, "Falu lasarett", "", "Läkarbesök", "LB-1", "Besök", "besök", "=100*1.03", None]]
+    )
     [error] = _errors(data, dalarna, "priser.xlsx")
     assert (error.row, error.column, error.value) == (2, "Pris (kr)", "=100*1.03")
     assert "formel" in error.message
@@ -171,19 +200,33 @@ def test_a_decimal_point_number_in_xlsx_is_not_taken_for_thousands(dalarna):
 @pytest.mark.django_db
 def test_the_api_json_is_checked_like_a_file_with_json_names(dalarna):
     with pytest.raises(UploadRejected) as caught:
-        check_json_lines({"lines": [{"hospital": "Falu lasarett", "category": "drg",
-                                     "code": "DRG", "description": "DRG-poäng",
-                                     "unit": "poang", "price": -1}]}, dalarna)
+        check_json_lines(
+            {
+                "lines": [
+                    {
+                        "hospital": "Falu lasarett",
+                        "category": "drg",
+                        "code": "DRG",
+                        "description": "DRG-poäng",
+                        "unit": "poang",
+                        "price": -1,
+                    }
+                ]
+            },
+            dalarna,
+        )
     [error] = caught.value.errors
     assert (error.row, error.column) == (1, "price")
 
 
 @pytest.mark.django_db
 def test_a_blank_row_in_the_middle_does_not_shift_the_row_numbers_of_later_errors(dalarna):
-    data = csv_bytes(";Falu lasarett;;Läkarbesök;X1;Besök;besök;100;",
-                     ";;;;;;;;",
-                     "",
-                     ";Falu lasarett;;Röntgen;X2;Besök;besök;100;")
+    data = csv_bytes(
+        ";Falu lasarett;;Läkarbesök;X1;Besök;besök;100;",
+        ";;;;;;;;",
+        "",
+        ";Falu lasarett;;Röntgen;X2;Besök;besök;100;",
+    )
     [error] = _errors(data, dalarna)
     assert (error.row, error.column, error.value) == (5, "Kategori", "Röntgen")
 
@@ -198,9 +241,11 @@ def test_digits_postgresql_cannot_read_are_not_a_price(dalarna, price):
 
 @pytest.mark.django_db
 def test_a_clean_file_gives_price_lines_with_normalised_prices(dalarna):
-    data = csv_bytes(";Falu lasarett;;Läkarbesök;X1;Besök;besök;74 750 kr;",
-                     ";Falu lasarett;;Läkarbesök;X2;Besök;besök;2 850,5;",
-                     ";Falu lasarett;;Läkarbesök;X3;Besök;besök;12 SEK;")
+    data = csv_bytes(
+        ";Falu lasarett;;Läkarbesök;X1;Besök;besök;74 750 kr;",
+        ";Falu lasarett;;Läkarbesök;X2;Besök;besök;2 850,5;",
+        ";Falu lasarett;;Läkarbesök;X3;Besök;besök;12 SEK;",
+    )
     lines, _kind = read_price_file("priser.csv", data, dalarna)
     assert all(isinstance(line, PriceLine) for line in lines)
     assert [line.price for line in lines] == ["74750.00", "2850.50", "12.00"]

@@ -18,9 +18,11 @@ from pricing.imports import UploadRejected, read_price_file
 from pricing.models import PriceItem, PriceSubmission
 from tests.pricing.factories import HEADER
 
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
 notes = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 prices = st.decimals(min_value=0, max_value=9_999_999, places=2, allow_nan=False)
@@ -33,15 +35,33 @@ def _assert_refused_with_messages(rejected: UploadRejected) -> None:
 
 
 def _records(drawn):
-    return [["20", hospital, "", "Läkarbesök", f"K{i}", description, "besök",
-             f"{price:.2f}".replace(".", ","), note]
-            for i, (hospital, description, note, price) in enumerate(drawn)]
+    return [
+        [
+            "20",
+            hospital,
+            "",
+            "Läkarbesök",
+            f"K{i}",
+            description,
+            "besök",
+            f"{price:.2f}".replace(".", ","),
+            note,
+        ]
+        for i, (hospital, description, note, price) in enumerate(drawn)
+    ]
 
 
 def _expected(drawn):
-    return [(unescape_formula(hospital.strip()), f"K{i}", unescape_formula(description.strip()),
-             f"{price:.2f}", unescape_formula(note.strip()))
-            for i, (hospital, description, note, price) in enumerate(drawn)]
+    return [
+        (
+            unescape_formula(hospital.strip()),
+            f"K{i}",
+            unescape_formula(description.strip()),
+            f"{price:.2f}",
+            unescape_formula(note.strip()),
+        )
+        for i, (hospital, description, note, price) in enumerate(drawn)
+    ]
 
 
 def _read_or_refused(filename, data, region, drawn):
@@ -50,8 +70,7 @@ def _read_or_refused(filename, data, region, drawn):
     except UploadRejected as rejected:
         _assert_refused_with_messages(rejected)
         return
-    assert [(x.hospital, x.code, x.description, x.price, x.note) for x in lines] == \
-        _expected(drawn)
+    assert [(x.hospital, x.code, x.description, x.price, x.note) for x in lines] == _expected(drawn)
 
 
 @pytest.mark.django_db
@@ -66,13 +85,17 @@ def test_random_bytes_are_refused_with_a_message_or_read(dalarna, data):
 
 @pytest.mark.django_db
 @FUZZ
-@given(drawn=rows, delimiter=st.sampled_from([";", ",", "\t"]),
-       quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
-       newline=st.sampled_from(["\r\n", "\n", "\r"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
-       titles=st.integers(0, 3))
-def test_a_csv_in_any_dialect_is_read_exactly_or_refused(dalarna, drawn, delimiter, quoting,
-                                                         newline, encoding, titles):
+@given(
+    drawn=rows,
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    quoting=st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]),
+    newline=st.sampled_from(["\r\n", "\n", "\r"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+    titles=st.integers(0, 3),
+)
+def test_a_csv_in_any_dialect_is_read_exactly_or_refused(
+    dalarna, drawn, delimiter, quoting, newline, encoding, titles
+):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, quoting=quoting, lineterminator=newline)
     for i in range(titles):
@@ -112,7 +135,8 @@ def test_a_workbook_is_read_exactly_or_refused(dalarna, drawn, titles, instructi
 @FUZZ
 @given(drawn=rows, cut=st.integers(0, 4000), junk=st.binary(min_size=1, max_size=8))
 def test_the_upload_page_never_answers_500_and_writes_nothing_on_refusal(
-        client, open_list, price_contact_dalarna, drawn, cut, junk):
+    client, open_list, price_contact_dalarna, drawn, cut, junk
+):
     client.force_login(price_contact_dalarna)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
@@ -121,9 +145,10 @@ def test_the_upload_page_never_answers_500_and_writes_nothing_on_refusal(
     data = buffer.getvalue().encode()
     data = data[:cut] + junk + data[cut:]  # a damaged file: bytes inserted anywhere
     submissions, items = PriceSubmission.objects.count(), PriceItem.objects.count()
-    response = client.post(reverse("pricing:upload", kwargs={
-        "hr": "mellansverige", "year": 2025, "scb": "20"}),
-        {"file": SimpleUploadedFile("priser.csv", data)})
+    response = client.post(
+        reverse("pricing:upload", kwargs={"hr": "mellansverige", "year": 2025, "scb": "20"}),
+        {"file": SimpleUploadedFile("priser.csv", data)},
+    )
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert PriceSubmission.objects.count() == submissions

@@ -43,19 +43,34 @@ PAGES = {
 
 
 @pytest.fixture
-def secret_lines(mellansverige, published_meeting, uppsala, dalarna, price_contact_uppsala,
-                 price_contact_dalarna):
+def secret_lines(
+    mellansverige, published_meeting, uppsala, dalarna, price_contact_uppsala, price_contact_dalarna
+):
     make_decided_list(mellansverige, published_meeting, uppsala, dalarna)
     open_list = make_open_list(mellansverige)
-    services.price_lines_submit(actor=price_contact_uppsala, price_list=open_list, region=uppsala,
-                                lines=[
-        line("Akademiska sjukhuset", price=SECRET_PRICE),
-        line("Akademiska sjukhuset", code=SECRET_CODE, description="Hemlig åtgärd",
-             category="atgard", unit="atgard", price="4321.77"),
-        *[line("Akademiska sjukhuset", code=f"U-{n}", price="100.00") for n in range(5)],
-    ])
-    services.price_lines_submit(actor=price_contact_dalarna, price_list=open_list, region=dalarna,
-                                lines=[line(price="2999.00")])
+    services.price_lines_submit(
+        actor=price_contact_uppsala,
+        price_list=open_list,
+        region=uppsala,
+        lines=[
+            line("Akademiska sjukhuset", price=SECRET_PRICE),
+            line(
+                "Akademiska sjukhuset",
+                code=SECRET_CODE,
+                description="Hemlig åtgärd",
+                category="atgard",
+                unit="atgard",
+                price="4321.77",
+            ),
+            *[line("Akademiska sjukhuset", code=f"U-{n}", price="100.00") for n in range(5)],
+        ],
+    )
+    services.price_lines_submit(
+        actor=price_contact_dalarna,
+        price_list=open_list,
+        region=dalarna,
+        lines=[line(price="2999.00")],
+    )
     return open_list
 
 
@@ -63,8 +78,12 @@ def _body_text(response) -> str:
     """The response as text with every kind of space removed, cells of a workbook included."""
     if response["Content-Type"].startswith("application/vnd.openxmlformats"):
         workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
-        text = "\n".join(str(cell) for sheet in workbook.worksheets
-                         for row in sheet.iter_rows(values_only=True) for cell in row)
+        text = "\n".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
     else:
         text = response.content.decode()
     return re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", ".")
@@ -78,11 +97,13 @@ def _get(client, request, user_name, url_name, kwargs, query):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("user_name", ("price_contact_dalarna", "kansli_sodra", "group_lead",
-                                       "plain_user", None))
+@pytest.mark.parametrize(
+    "user_name", ("price_contact_dalarna", "kansli_sodra", "group_lead", "plain_user", None)
+)
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_or_export_shows_another_regions_unpublished_prices(
-        client, request, secret_lines, user_name, page):
+    client, request, secret_lines, user_name, page
+):
     url_name, kwargs, query = PAGES[page]
     response = _get(client, request, user_name, url_name, kwargs, query)
     assert response.status_code in (200, 302, 404), response.status_code
@@ -94,13 +115,20 @@ def test_no_page_or_export_shows_another_regions_unpublished_prices(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("user_name", READERS)
-@pytest.mark.parametrize("page", ["the comparison of the secret line's code",
-                                  "the comparison of the code only Uppsala has",
-                                  "the comparison's list of codes",
-                                  "the change between the two years", "the CSV export",
-                                  "the XLSX export"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "the comparison of the secret line's code",
+        "the comparison of the code only Uppsala has",
+        "the comparison's list of codes",
+        "the change between the two years",
+        "the CSV export",
+        "the XLSX export",
+    ],
+)
 def test_those_who_may_read_the_lines_see_them_in_the_same_places(
-        client, request, secret_lines, user_name, page):
+    client, request, secret_lines, user_name, page
+):
     # The other side of the rows above: the markers are found where they may be shown,
     # so the search for them cannot pass by finding nothing anywhere.
     response = _get(client, request, user_name, *PAGES[page])
@@ -111,10 +139,12 @@ def test_those_who_may_read_the_lines_see_them_in_the_same_places(
 
 @pytest.mark.django_db
 def test_a_price_contact_sees_their_own_unpublished_prices_beside_the_public_ones(
-        client, secret_lines, price_contact_dalarna):
+    client, secret_lines, price_contact_dalarna
+):
     client.force_login(price_contact_dalarna)
-    response = client.get(reverse("pricing:compare", kwargs={"hr": "mellansverige"}),
-                          {"kod": "LB-KARD"})
+    response = client.get(
+        reverse("pricing:compare", kwargs={"hr": "mellansverige"}), {"kod": "LB-KARD"}
+    )
     comparison = response.context["comparison"]
     assert comparison.years == [2024, 2025]
     rows = {(region, hospital): prices for region, hospital, prices in comparison.rows}
@@ -125,7 +155,8 @@ def test_a_price_contact_sees_their_own_unpublished_prices_beside_the_public_one
 
 @pytest.mark.django_db
 def test_the_change_between_two_years_lists_only_the_regions_whose_lines_the_user_reads(
-        client, secret_lines, price_contact_dalarna, kansli):
+    client, secret_lines, price_contact_dalarna, kansli
+):
     url = reverse("pricing:compare", kwargs={"hr": "mellansverige"})
     client.force_login(price_contact_dalarna)
     changes = client.get(url, {"fran": 2024, "till": 2025}).context["changes"]
@@ -137,7 +168,8 @@ def test_the_change_between_two_years_lists_only_the_regions_whose_lines_the_use
 
 @pytest.mark.django_db
 def test_line_counts_count_only_the_lines_the_user_may_read(
-        client, secret_lines, price_contact_dalarna, kansli):
+    client, secret_lines, price_contact_dalarna, kansli
+):
     section = reverse("pricing:section", kwargs={"hr": "mellansverige"})
     detail = reverse("pricing:price_list", kwargs={"hr": "mellansverige", "year": 2025})
 

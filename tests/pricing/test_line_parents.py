@@ -18,8 +18,7 @@ from tests.pricing.factories import line
 
 
 def _write(price_list, region, *lines):
-    services.price_lines_submit(actor=None, price_list=price_list, region=region,
-                                lines=list(lines))
+    services.price_lines_submit(actor=None, price_list=price_list, region=region, lines=list(lines))
 
 
 def _insert_raw(price_list_id, region_id):
@@ -28,7 +27,8 @@ def _insert_raw(price_list_id, region_id):
             "INSERT INTO pricing_priceitem (price_list_id, region_id, hospital, clinic,"
             " category, code, description, unit, price, note)"
             " VALUES (%s, %s, 'Falu lasarett', '', 'analys', 'NPU1', 'Analys', 'analys', 50, '')",
-            [price_list_id, region_id])
+            [price_list_id, region_id],
+        )
 
 
 @pytest.mark.django_db
@@ -73,9 +73,11 @@ def test_deleting_a_list_deletes_its_lines_and_a_region_with_lines_is_kept(open_
 def test_the_database_refuses_to_delete_a_list_or_region_that_lines_point_at(open_list, dalarna):
     _write(open_list, dalarna, line(code="NPU1"))
     for table, pk in (("pricing_pricelist", open_list.pk), ("regions_region", dalarna.pk)):
-        with pytest.raises(IntegrityError, match='on table "pricing_priceitem"'), \
-                transaction.atomic(), \
-                connection.cursor() as cursor:
+        with (
+            pytest.raises(IntegrityError, match='on table "pricing_priceitem"'),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608 (fixed names)
     assert PriceItem.objects.count() == 1
 
@@ -84,8 +86,13 @@ def test_the_database_refuses_to_delete_a_list_or_region_that_lines_point_at(ope
 def test_a_writer_holds_its_list_and_region_until_it_commits(open_list, dalarna):
     """As a foreign key's check does: another session cannot delete them meanwhile."""
     settings = connection.settings_dict
-    other = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432,
-                            user=settings["USER"], dbname=settings["NAME"], autocommit=True)
+    other = psycopg.connect(
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        user=settings["USER"],
+        dbname=settings["NAME"],
+        autocommit=True,
+    )
     try:
         with transaction.atomic():
             _write(open_list, dalarna, line(code="NPU1"))
@@ -94,8 +101,10 @@ def test_a_writer_holds_its_list_and_region_until_it_commits(open_list, dalarna)
                     other.execute("SET LOCAL lock_timeout = '200ms'")
                     other.execute(f"DELETE FROM {table} WHERE id = %s", [pk])  # noqa: S608
         # Committed: the lines are seen, and the delete is refused rather than blocked.
-        with pytest.raises(psycopg.errors.ForeignKeyViolation, match="pricing_priceitem"), \
-                other.transaction():
+        with (
+            pytest.raises(psycopg.errors.ForeignKeyViolation, match="pricing_priceitem"),
+            other.transaction(),
+        ):
             other.execute("DELETE FROM regions_region WHERE id = %s", [dalarna.pk])
     finally:
         other.close()
@@ -112,15 +121,18 @@ PARENT_CHECKS = {
 
 @pytest.mark.django_db
 def test_the_database_has_the_parent_checks_the_models_declare_and_no_others():
-    declared = {(model._meta.db_table, trigger.name): trigger.get_pgid(model)
-                for model, trigger in pgtrigger.registered()
-                if trigger.name in {name for _table, name in PARENT_CHECKS}}
+    declared = {
+        (model._meta.db_table, trigger.name): trigger.get_pgid(model)
+        for model, trigger in pgtrigger.registered()
+        if trigger.name in {name for _table, name in PARENT_CHECKS}
+    }
     assert set(declared) == PARENT_CHECKS
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
             " WHERE NOT t.tgisinternal AND c.relname = ANY(%s)",
-            [sorted({table for table, _name in PARENT_CHECKS})])
+            [sorted({table for table, _name in PARENT_CHECKS})],
+        )
         installed = set(cursor.fetchall())
     for (table, _name), pgid in declared.items():
         assert (table, pgid) in installed

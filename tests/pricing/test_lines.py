@@ -14,7 +14,9 @@ def _columns(table: str) -> dict[str, tuple[str, int | None, int | None, int | N
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT column_name, data_type, character_maximum_length, numeric_precision,"
-            " numeric_scale FROM information_schema.columns WHERE table_name = %s", [table])
+            " numeric_scale FROM information_schema.columns WHERE table_name = %s",
+            [table],
+        )
         return {name: rest for name, *rest in cursor.fetchall()}
 
 
@@ -26,8 +28,13 @@ def test_a_checked_line_has_every_field_of_a_price_item_but_its_owners_and_id():
 
 
 def test_the_text_limits_are_the_models_max_lengths():
-    assert lines.MAX_LENGTHS == {"hospital": 200, "clinic": 200, "code": 40,
-                                 "description": 300, "note": 500}
+    assert lines.MAX_LENGTHS == {
+        "hospital": 200,
+        "clinic": 200,
+        "code": 40,
+        "description": 300,
+        "note": 500,
+    }
     for name, limit in lines.MAX_LENGTHS.items():
         assert PriceItem._meta.get_field(name).max_length == limit
 
@@ -48,15 +55,22 @@ def test_the_key_of_a_line_is_the_unique_line_without_its_list_and_region():
 
 @pytest.mark.django_db
 def test_every_field_written_is_read_back_as_it_was_checked(open_list, dalarna):
-    written = [line(note="Inkl. röntgen"), line(code="ÅTG-1", category="atgard", unit="atgard",
-                                                 clinic="", price="0.50")]
+    written = [
+        line(note="Inkl. röntgen"),
+        line(code="ÅTG-1", category="atgard", unit="atgard", clinic="", price="0.50"),
+    ]
     with transaction.atomic():
         lines.replace_lines(open_list.pk, dalarna.pk, written)
     stored = PriceItem.objects.filter(price_list=open_list, region=dalarna).order_by("code")
-    read = [lines.PriceLine(*(str(getattr(item, f)) for f in lines.PriceLine._fields))
-            for item in stored]
+    read = [
+        lines.PriceLine(*(str(getattr(item, f)) for f in lines.PriceLine._fields))
+        for item in stored
+    ]
     assert sorted(read) == sorted(written)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pricing_priceitemevent WHERE pgh_label = 'insert'"
-                       " AND region_id = %s", [dalarna.pk])
+        cursor.execute(
+            "SELECT count(*) FROM pricing_priceitemevent WHERE pgh_label = 'insert'"
+            " AND region_id = %s",
+            [dalarna.pk],
+        )
         assert cursor.fetchone()[0] == 2

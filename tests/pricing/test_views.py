@@ -21,13 +21,15 @@ def _url(name, **kwargs):
 
 
 def _upload(client, data, name="priser.csv"):
-    return client.post(_url("upload", year=2025, scb="20"),
-                       {"file": SimpleUploadedFile(name, data)})
+    return client.post(
+        _url("upload", year=2025, scb="20"), {"file": SimpleUploadedFile(name, data)}
+    )
 
 
 @pytest.mark.django_db
 def test_price_contact_uploads_sees_errors_corrects_previews_and_confirms(
-        client, decided_list, open_list, price_contact_dalarna):
+    client, decided_list, open_list, price_contact_dalarna
+):
     client.force_login(price_contact_dalarna)
     response = _upload(client, csv_bytes(ROW.format(price="tusen")))
     assert response.status_code == 200
@@ -58,7 +60,8 @@ def test_price_contact_uploads_sees_errors_corrects_previews_and_confirms(
 
 @pytest.mark.django_db
 def test_a_file_over_ten_megabytes_is_refused_without_reading_it(
-        client, open_list, price_contact_dalarna):
+    client, open_list, price_contact_dalarna
+):
     client.force_login(price_contact_dalarna)
     response = _upload(client, b"a" * (10 * 1024 * 1024 + 1))
     assert "Filen är större än 10 MB." in response.content.decode()
@@ -67,7 +70,8 @@ def test_a_file_over_ten_megabytes_is_refused_without_reading_it(
 
 @pytest.mark.django_db
 def test_a_file_that_is_neither_csv_nor_xlsx_gets_a_clear_message(
-        client, open_list, price_contact_dalarna):
+    client, open_list, price_contact_dalarna
+):
     client.force_login(price_contact_dalarna)
     response = _upload(client, b"%PDF-1.4 ...", name="priser.pdf")
     assert "varken en CSV-fil eller en Excelfil" in response.content.decode()
@@ -98,22 +102,34 @@ def test_the_template_filled_in_can_be_uploaded(client, open_list, price_contact
 
 @pytest.mark.django_db
 def test_exports_escape_cells_that_a_spreadsheet_would_run_as_formulas(
-        client, open_list, dalarna, kansli):
-    services.price_lines_submit(actor=None, price_list=open_list, region=dalarna, lines=[
-        line(description="=HYPERLINK(\"http://x\")", note="@SUM(A1)"),
-        line(code="+1", description="-2", note="\tx"),
-    ])
+    client, open_list, dalarna, kansli
+):
+    services.price_lines_submit(
+        actor=None,
+        price_list=open_list,
+        region=dalarna,
+        lines=[
+            line(description='=HYPERLINK("http://x")', note="@SUM(A1)"),
+            line(code="+1", description="-2", note="\tx"),
+        ],
+    )
     client.force_login(kansli)
-    rows = list(csv.reader(io.StringIO(
-        client.get(_url("export", year=2025, fmt="csv")).content.decode("utf-8-sig")),
-        delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(_url("export", year=2025, fmt="csv")).content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
     cells = {cell for row in rows[1:] for cell in row}
-    assert {"'=HYPERLINK(\"http://x\")", "'@SUM(A1)", "'+1", "'-2", "'\tx"} <= cells
+    assert {'\'=HYPERLINK("http://x")', "'@SUM(A1)", "'+1", "'-2", "'\tx"} <= cells
     assert "2850,00" in cells
-    sheet = openpyxl.load_workbook(io.BytesIO(
-        client.get(_url("export", year=2025, fmt="xlsx")).content)).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(_url("export", year=2025, fmt="xlsx")).content)
+    ).active
     values = {c.value for row in sheet.iter_rows(min_row=2) for c in row}
-    assert "'=HYPERLINK(\"http://x\")" in values
+    assert '\'=HYPERLINK("http://x")' in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
 
 
@@ -129,10 +145,12 @@ def test_a_decided_list_is_open_data_as_json(client, decided_list):
 
 @pytest.mark.django_db
 def test_a_price_contact_exports_only_their_own_regions_draft(
-        client, open_list, uppsala, dalarna, price_contact_dalarna):
+    client, open_list, uppsala, dalarna, price_contact_dalarna
+):
     services.price_lines_submit(actor=None, price_list=open_list, region=dalarna, lines=[line()])
-    services.price_lines_submit(actor=None, price_list=open_list, region=uppsala,
-                                lines=[line("Akademiska sjukhuset")])
+    services.price_lines_submit(
+        actor=None, price_list=open_list, region=uppsala, lines=[line("Akademiska sjukhuset")]
+    )
     client.force_login(price_contact_dalarna)
     text = client.get(_url("export", year=2025, fmt="csv")).content.decode("utf-8-sig")
     assert "Falu lasarett" in text
@@ -141,7 +159,8 @@ def test_a_price_contact_exports_only_their_own_regions_draft(
 
 @pytest.mark.django_db
 def test_the_comparison_shows_the_same_prices_in_the_chart_and_the_table(
-        client, decided_list, mellansverige, published_meeting, uppsala, dalarna):
+    client, decided_list, mellansverige, published_meeting, uppsala, dalarna
+):
     new = services.price_list_uprate(actor=None, source=decided_list, percent=3)
     assert new.year == 2025
     page = client.get(_url("compare"), {"kod": "LB-KARD"}).content.decode()
@@ -157,7 +176,8 @@ def test_the_comparison_shows_the_same_prices_in_the_chart_and_the_table(
 
 @pytest.mark.django_db
 def test_the_comparison_finds_a_code_whatever_its_case_through_an_index(
-        decided_list, mellansverige, dalarna):
+    decided_list, mellansverige, dalarna
+):
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -165,14 +185,30 @@ def test_the_comparison_finds_a_code_whatever_its_case_through_an_index(
     from pricing import selectors
 
     # A list large enough that reading all of it would show: 3 000 lines of other codes.
-    kept = [line(hospital, code=code, price=str(price), clinic=clinic, category=category,
-                 description=description, unit=unit, note=note)
-            for hospital, clinic, category, code, description, unit, price, note
-            in PriceItem.objects.filter(price_list=decided_list, region=dalarna).values_list(
-                "hospital", "clinic", "category", "code", "description", "unit", "price", "note")]
-    services.price_lines_submit(actor=None, price_list=decided_list, region=dalarna,
-                                lines=[*kept, *(line(code=f"X{i}") for i in range(3000))],
-                                allow_closed=True)
+    kept = [
+        line(
+            hospital,
+            code=code,
+            price=str(price),
+            clinic=clinic,
+            category=category,
+            description=description,
+            unit=unit,
+            note=note,
+        )
+        for hospital, clinic, category, code, description, unit, price, note in PriceItem.objects.filter(
+            price_list=decided_list, region=dalarna
+        ).values_list(
+            "hospital", "clinic", "category", "code", "description", "unit", "price", "note"
+        )
+    ]
+    services.price_lines_submit(
+        actor=None,
+        price_list=decided_list,
+        region=dalarna,
+        lines=[*kept, *(line(code=f"X{i}") for i in range(3000))],
+        allow_closed=True,
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE pricing_priceitem")
     with CaptureQueriesContext(connection) as queries:
@@ -192,8 +228,7 @@ def spreadsheets_kr(value):
 
 
 @pytest.mark.django_db
-def test_a_regions_change_between_two_years_is_shown_in_percent(
-        client, decided_list, kansli):
+def test_a_regions_change_between_two_years_is_shown_in_percent(client, decided_list, kansli):
     services.price_list_uprate(actor=None, source=decided_list, percent=10)
     client.force_login(kansli)
     response = client.get(_url("compare"), {"fran": 2024, "till": 2025})
@@ -204,15 +239,24 @@ def test_a_regions_change_between_two_years_is_shown_in_percent(
 
 @pytest.mark.django_db
 def test_the_list_page_runs_a_constant_number_of_queries(
-        client, open_list, dalarna, kansli, django_assert_max_num_queries):
+    client, open_list, dalarna, kansli, django_assert_max_num_queries
+):
     client.force_login(kansli)
-    services.price_lines_submit(actor=None, price_list=open_list, region=dalarna,
-                                lines=[line(code=f"K{i}") for i in range(5)])
+    services.price_lines_submit(
+        actor=None,
+        price_list=open_list,
+        region=dalarna,
+        lines=[line(code=f"K{i}") for i in range(5)],
+    )
     client.get(_url("price_list", year=2025))  # the user's permissions into the cache
     with django_assert_max_num_queries(20) as small:
         client.get(_url("price_list", year=2025))
-    services.price_lines_submit(actor=None, price_list=open_list, region=dalarna,
-                                lines=[line(code=f"K{i}") for i in range(150)])
+    services.price_lines_submit(
+        actor=None,
+        price_list=open_list,
+        region=dalarna,
+        lines=[line(code=f"K{i}") for i in range(150)],
+    )
     with django_assert_max_num_queries(20) as large:
         client.get(_url("price_list", year=2025))
     assert len(small.captured_queries) == len(large.captured_queries)
@@ -220,7 +264,8 @@ def test_the_list_page_runs_a_constant_number_of_queries(
 
 @pytest.mark.django_db
 def test_the_kansli_closes_collection_and_decides_the_list(
-        client, open_list, kansli, published_meeting):
+    client, open_list, kansli, published_meeting
+):
     from tests.factories import DecisionFactory
 
     client.force_login(kansli)

@@ -42,7 +42,8 @@ def test_repeated_failed_logins_pause_further_attempts(client, kansli):
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
 def test_a_successful_login_resets_the_failure_count_of_its_own_user_name_and_address(
-        client, kansli):
+    client, kansli
+):
     for _ in range(2):
         _login(client, "kansli", "fel")
     assert _login(client, "kansli", PASSWORD).status_code == 302
@@ -70,25 +71,32 @@ def test_the_role_command_grants_and_revokes_a_role(mellansverige):
     user = UserFactory(username="anna")
     call_command("role", "grant", "anna", "kansli", "--healthcare-region", "mellansverige")
     assert permissions_for_user(User.objects.get(pk=user.pk)).has_healthcare_region_perm(
-        "manage_governance", mellansverige.pk)
+        "manage_governance", mellansverige.pk
+    )
     call_command("role", "revoke", "anna", "kansli", "--healthcare-region", "mellansverige")
     assert not permissions_for_user(User.objects.get(pk=user.pk)).has_healthcare_region_perm(
-        "manage_governance", mellansverige.pk)
+        "manage_governance", mellansverige.pk
+    )
 
 
 def test_the_role_command_grants_a_price_contact_by_lanskod(dalarna):
     user = UserFactory(username="olle")
     call_command("role", "grant", "olle", "priskontakt", "--region", "20")
-    assert permissions_for_user(User.objects.get(pk=user.pk)).has_region_perm("submit_prices", dalarna.pk)
+    assert permissions_for_user(User.objects.get(pk=user.pk)).has_region_perm(
+        "submit_prices", dalarna.pk
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["grant", "ingen", "kansli", "--healthcare-region", "mellansverige"], "ingen användare"),
-    (["grant", "anna", "kansli", "--healthcare-region", "atlantis"], "Okänd sjukvårdsregion"),
-    (["grant", "anna", "kansli"], "--healthcare-region"),
-    (["grant", "anna", "priskontakt", "--region", "99"], "länskod"),
-    (["grant", "anna", "priskontakt", "--healthcare-region", "mellansverige"], "--region"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["grant", "ingen", "kansli", "--healthcare-region", "mellansverige"], "ingen användare"),
+        (["grant", "anna", "kansli", "--healthcare-region", "atlantis"], "Okänd sjukvårdsregion"),
+        (["grant", "anna", "kansli"], "--healthcare-region"),
+        (["grant", "anna", "priskontakt", "--region", "99"], "länskod"),
+        (["grant", "anna", "priskontakt", "--healthcare-region", "mellansverige"], "--region"),
+    ],
+)
 def test_the_role_command_explains_bad_arguments(mellansverige, args, message):
     UserFactory(username="anna")
     with pytest.raises(CommandError, match=message):
@@ -105,12 +113,18 @@ def test_the_demo_data_has_the_seeds_regions_bodies_and_a_user_per_role():
     assert Region.objects.filter(healthcare_region__slug="mellansverige").count() == 7
     board = HealthcareRegion.objects.get(slug="mellansverige").bodies.get(name="Samverkansnämnden")
     for region in Region.objects.filter(healthcare_region__slug="mellansverige"):
-        current = Membership.objects.filter(body=board, region=region, ends_on__gte="2026-11-23",
-                                            starts_on__lte="2026-11-23")
+        current = Membership.objects.filter(
+            body=board, region=region, ends_on__gte="2026-11-23", starts_on__lte="2026-11-23"
+        )
         seated = current.filter(role__in=["ledamot", "ordforande", "vice_ordforande"]).count()
         assert (seated, current.filter(role="ersattare").count()) == (3, 3), region
     assert set(User.objects.filter(is_demo=True).values_list("username", flat=True)) >= {
-        "kansli", "namnd", "gruppledare", "pris.dalarna", "admin"}
+        "kansli",
+        "namnd",
+        "gruppledare",
+        "pris.dalarna",
+        "admin",
+    }
     roles = set(RoleGroup.objects.filter(group__user__is_demo=True).values_list("role", flat=True))
     assert roles == {r.value for r in RoleGroup.Role}
     # Loading twice changes nothing.

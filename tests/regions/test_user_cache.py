@@ -21,22 +21,23 @@ def _fresh(user) -> User:
 
 def test_permissions_are_loaded_once_and_then_read_from_the_cache(kansli, mellansverige):
     assert permissions_for_user(_fresh(kansli)).has_healthcare_region_perm(
-        "manage_plans", mellansverige.pk)
+        "manage_plans", mellansverige.pk
+    )
     user = _fresh(kansli)
     with CaptureQueriesContext(connection) as queries:
         assert permissions_for_user(user).has_healthcare_region_perm(
-            "manage_plans", mellansverige.pk)
+            "manage_plans", mellansverige.pk
+        )
     assert len(queries) == 0
 
 
-def test_a_group_joined_or_left_changes_the_permissions_at_once(plain_user, kansli,
-                                                                 mellansverige):
+def test_a_group_joined_or_left_changes_the_permissions_at_once(plain_user, kansli, mellansverige):
     assert not permissions_for_user(_fresh(plain_user)).healthcare_regions
-    group = RoleGroup.objects.get(role=RoleGroup.Role.KANSLI,
-                                  healthcare_region=mellansverige).group
+    group = RoleGroup.objects.get(role=RoleGroup.Role.KANSLI, healthcare_region=mellansverige).group
     plain_user.groups.add(group)
     assert permissions_for_user(_fresh(plain_user)).has_healthcare_region_perm(
-        "manage_plans", mellansverige.pk)
+        "manage_plans", mellansverige.pk
+    )
     group.user_set.remove(plain_user)
     assert not permissions_for_user(_fresh(plain_user)).healthcare_regions
 
@@ -45,7 +46,8 @@ def test_a_permission_given_to_or_taken_from_a_user_shows_at_once(plain_user, me
     assert not permissions_for_user(_fresh(plain_user)).healthcare_regions
     assign_perm("regions.view_internal", plain_user, mellansverige)
     assert permissions_for_user(_fresh(plain_user)).has_healthcare_region_perm(
-        "view_internal", mellansverige.pk)
+        "view_internal", mellansverige.pk
+    )
     remove_perm("regions.view_internal", plain_user, mellansverige)
     assert not permissions_for_user(_fresh(plain_user)).healthcare_regions
 

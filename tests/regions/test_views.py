@@ -20,10 +20,16 @@ pytestmark = pytest.mark.django_db
 
 def test_kansli_creates_a_meeting_in_the_browser(client, kansli, board, mellansverige):
     client.force_login(kansli)
-    response = client.post(reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}), {
-        "body": board.pk, "date": "2026-12-11", "start_time": "09:30", "place": "Örebro",
-        "title": "Decembersammanträdet",
-    })
+    response = client.post(
+        reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}),
+        {
+            "body": board.pk,
+            "date": "2026-12-11",
+            "start_time": "09:30",
+            "place": "Örebro",
+            "title": "Decembersammanträdet",
+        },
+    )
     meeting = Meeting.objects.get(title="Decembersammanträdet")
     assert response.status_code == 302
     assert response["Location"] == meeting.get_absolute_url()
@@ -33,9 +39,14 @@ def test_kansli_creates_a_meeting_in_the_browser(client, kansli, board, mellansv
 
 def test_a_meeting_form_with_missing_fields_keeps_what_was_typed(client, kansli, board):
     client.force_login(kansli)
-    response = client.post(reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}), {
-        "body": board.pk, "date": "", "place": "Falun",
-    })
+    response = client.post(
+        reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}),
+        {
+            "body": board.pk,
+            "date": "",
+            "place": "Falun",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Formuläret kunde inte sparas" in page
@@ -47,18 +58,26 @@ def test_a_meeting_form_with_missing_fields_keeps_what_was_typed(client, kansli,
 
 def test_a_malformed_date_gets_a_swedish_message(client, kansli, board):
     client.force_login(kansli)
-    response = client.post(reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}), {
-        "body": board.pk, "date": "31/12/2026",
-    })
+    response = client.post(
+        reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}),
+        {
+            "body": board.pk,
+            "date": "31/12/2026",
+        },
+    )
     assert "Fyll i ett giltigt datum." in response.content.decode()
     assert not Meeting.objects.exists()
 
 
 def test_a_forged_body_of_another_healthcare_region_is_refused(client, kansli, board, sodra_board):
     client.force_login(kansli)
-    response = client.post(reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}), {
-        "body": sodra_board.pk, "date": "2026-12-11",
-    })
+    response = client.post(
+        reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}),
+        {
+            "body": sodra_board.pk,
+            "date": "2026-12-11",
+        },
+    )
     assert response.status_code == 200
     assert "Välj ett giltigt alternativ" in response.content.decode()
     assert not Meeting.objects.exists()
@@ -93,10 +112,14 @@ def test_kansli_adds_agenda_items_and_decisions(client, kansli, draft_meeting):
     kwargs = {"hr": "mellansverige", "pk": draft_meeting.pk}
     client.post(reverse("regions:agenda_item_create", kwargs=kwargs), {"title": "Prislista 2027"})
     item = draft_meeting.agenda_items.get()
-    response = client.post(reverse("regions:decision_create", kwargs=kwargs), {
-        "agenda_item": item.pk, "title": "Sjukvårdsregional prislista 2027",
-        "text": "Samverkansnämnden fastställer prislistan.",
-    })
+    response = client.post(
+        reverse("regions:decision_create", kwargs=kwargs),
+        {
+            "agenda_item": item.pk,
+            "title": "Sjukvårdsregional prislista 2027",
+            "text": "Samverkansnämnden fastställer prislistan.",
+        },
+    )
     assert response.status_code == 302
     decision = draft_meeting.decisions.get()
     assert (decision.paragraph, decision.agenda_item) == (1, item)
@@ -106,9 +129,10 @@ def test_kansli_adds_agenda_items_and_decisions(client, kansli, draft_meeting):
 
 def test_a_decision_without_text_is_not_saved(client, kansli, draft_meeting):
     client.force_login(kansli)
-    response = client.post(reverse("regions:decision_create",
-                                   kwargs={"hr": "mellansverige", "pk": draft_meeting.pk}),
-                           {"title": "Utan text"})
+    response = client.post(
+        reverse("regions:decision_create", kwargs={"hr": "mellansverige", "pk": draft_meeting.pk}),
+        {"title": "Utan text"},
+    )
     assert response.status_code == 200
     assert 'href="#id_text"' in response.content.decode()
     assert not draft_meeting.decisions.exists()
@@ -118,14 +142,17 @@ def test_publishing_the_minutes_makes_the_meeting_public(client, kansli, draft_m
     url = draft_meeting.get_absolute_url()
     assert client.get(url).status_code == 404
     client.force_login(kansli)
-    client.post(reverse("regions:meeting_publish", kwargs={"hr": "mellansverige", "pk": draft_meeting.pk}),
-                {"publish": "1"})
+    client.post(
+        reverse("regions:meeting_publish", kwargs={"hr": "mellansverige", "pk": draft_meeting.pk}),
+        {"publish": "1"},
+    )
     client.logout()
     assert client.get(url).status_code == 200
 
 
-def test_the_meeting_list_hides_unpublished_meetings_from_the_public(client, draft_meeting,
-                                                                      published_meeting):
+def test_the_meeting_list_hides_unpublished_meetings_from_the_public(
+    client, draft_meeting, published_meeting
+):
     page = client.get(reverse("regions:meetings", kwargs={"hr": "mellansverige"})).content.decode()
     assert published_meeting.get_absolute_url() in page
     assert draft_meeting.get_absolute_url() not in page
@@ -138,7 +165,9 @@ def test_kansli_of_sodra_manages_sodras_own_meetings(client, kansli_sodra, sodra
     assert client.get(url).status_code == 200
 
 
-def test_a_meeting_of_sodra_is_not_found_under_mellansverige(client, kansli, sodra_board, mellansverige):
+def test_a_meeting_of_sodra_is_not_found_under_mellansverige(
+    client, kansli, sodra_board, mellansverige
+):
     meeting = MeetingFactory(body=sodra_board, is_published=True)
     client.force_login(kansli)
     assert client.get(f"/mellansverige/sammantraden/{meeting.pk}/").status_code == 404
@@ -146,10 +175,16 @@ def test_a_meeting_of_sodra_is_not_found_under_mellansverige(client, kansli, sod
 
 def test_kansli_appoints_a_new_person_to_a_body(client, kansli, board, uppsala):
     client.force_login(kansli)
-    response = client.post(reverse("regions:membership_create", kwargs={"hr": "mellansverige", "pk": board.pk}), {
-        "first_name": "Karin", "last_name": "Exempelsson", "region": uppsala.pk,
-        "role": Membership.Role.DEPUTY, "starts_on": "2025-01-01",
-    })
+    response = client.post(
+        reverse("regions:membership_create", kwargs={"hr": "mellansverige", "pk": board.pk}),
+        {
+            "first_name": "Karin",
+            "last_name": "Exempelsson",
+            "region": uppsala.pk,
+            "role": Membership.Role.DEPUTY,
+            "starts_on": "2025-01-01",
+        },
+    )
     assert response.status_code == 302
     membership = Membership.objects.get(person__last_name="Exempelsson")
     assert (membership.region, membership.role) == (uppsala, "ersattare")
@@ -158,13 +193,20 @@ def test_kansli_appoints_a_new_person_to_a_body(client, kansli, board, uppsala):
 
 
 def test_a_refused_appointment_leaves_no_new_person_behind(client, kansli, board, uppsala):
-    MembershipFactory(body=board, region=uppsala, role=Membership.Role.CHAIR,
-                      starts_on=datetime.date(2025, 1, 1))
+    MembershipFactory(
+        body=board, region=uppsala, role=Membership.Role.CHAIR, starts_on=datetime.date(2025, 1, 1)
+    )
     client.force_login(kansli)
-    response = client.post(reverse("regions:membership_create", kwargs={"hr": "mellansverige", "pk": board.pk}), {
-        "first_name": "Ny", "last_name": "Ordförande", "region": uppsala.pk,
-        "role": Membership.Role.CHAIR, "starts_on": "2025-06-01",
-    })
+    response = client.post(
+        reverse("regions:membership_create", kwargs={"hr": "mellansverige", "pk": board.pk}),
+        {
+            "first_name": "Ny",
+            "last_name": "Ordförande",
+            "region": uppsala.pk,
+            "role": Membership.Role.CHAIR,
+            "starts_on": "2025-06-01",
+        },
+    )
     assert response.status_code == 200
     assert "redan en ordförande" in response.content.decode()
     assert not Person.objects.filter(last_name="Ordförande").exists()
@@ -172,20 +214,29 @@ def test_a_refused_appointment_leaves_no_new_person_behind(client, kansli, board
 
 def test_an_appointment_needs_a_person(client, kansli, board, uppsala):
     client.force_login(kansli)
-    response = client.post(reverse("regions:membership_create", kwargs={"hr": "mellansverige", "pk": board.pk}), {
-        "region": uppsala.pk, "role": Membership.Role.MEMBER, "starts_on": "2025-01-01",
-    })
+    response = client.post(
+        reverse("regions:membership_create", kwargs={"hr": "mellansverige", "pk": board.pk}),
+        {
+            "region": uppsala.pk,
+            "role": Membership.Role.MEMBER,
+            "starts_on": "2025-01-01",
+        },
+    )
     assert "Ange förnamn för den nya personen" in response.content.decode()
     assert not Membership.objects.exists()
 
 
 def test_ending_a_term_removes_the_member_from_the_current_list(client, kansli, board, uppsala):
-    membership = MembershipFactory(body=board, region=uppsala, person=PersonFactory(last_name="Avgående"))
+    membership = MembershipFactory(
+        body=board, region=uppsala, person=PersonFactory(last_name="Avgående")
+    )
     client.force_login(kansli)
     yesterday = datetime.date.today() - datetime.timedelta(days=1)
     response = client.post(
         reverse("regions:membership_end", kwargs={"hr": "mellansverige", "pk": membership.pk}),
-        {"ends_on": yesterday.isoformat()}, follow=True)
+        {"ends_on": yesterday.isoformat()},
+        follow=True,
+    )
     assert f"avslutas {yesterday.isoformat()}" in response.content.decode()
     assert response.context["groups"] == []
 
@@ -193,11 +244,19 @@ def test_ending_a_term_removes_the_member_from_the_current_list(client, kansli, 
 def test_the_body_page_groups_members_by_region_and_role_and_shows_the_rotation(
     client, board, uppsala, dalarna
 ):
-    MembershipFactory(body=board, region=dalarna, role=Membership.Role.CHAIR,
-                      person=PersonFactory(first_name="Dala", last_name="Ordförande"),
-                      starts_on=datetime.date(datetime.date.today().year, 1, 1))
-    MembershipFactory(body=board, region=uppsala, role=Membership.Role.DEPUTY,
-                      person=PersonFactory(first_name="Uppsala", last_name="Ersättare"))
+    MembershipFactory(
+        body=board,
+        region=dalarna,
+        role=Membership.Role.CHAIR,
+        person=PersonFactory(first_name="Dala", last_name="Ordförande"),
+        starts_on=datetime.date(datetime.date.today().year, 1, 1),
+    )
+    MembershipFactory(
+        body=board,
+        region=uppsala,
+        role=Membership.Role.DEPUTY,
+        person=PersonFactory(first_name="Uppsala", last_name="Ersättare"),
+    )
     response = client.get(board.get_absolute_url())
     groups = response.context["groups"]
     assert [g.region for g in groups] == [uppsala, dalarna]
@@ -210,8 +269,10 @@ def test_the_body_page_groups_members_by_region_and_role_and_shows_the_rotation(
 
 def test_the_history_page_shows_who_changed_what(client, kansli, board):
     client.force_login(kansli)
-    client.post(reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}),
-                {"body": board.pk, "date": "2026-12-11", "place": "Gävle"})
+    client.post(
+        reverse("regions:meeting_create", kwargs={"hr": "mellansverige"}),
+        {"body": board.pk, "date": "2026-12-11", "place": "Gävle"},
+    )
     page = client.get(reverse("regions:history", kwargs={"hr": "mellansverige"})).content.decode()
     assert "Gävle" in page
     assert str(kansli) in page
@@ -225,7 +286,9 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_the_body_page_runs_the_same_queries_for_ten_or_sixty_members(client, kansli, board, mellansverige):
+def test_the_body_page_runs_the_same_queries_for_ten_or_sixty_members(
+    client, kansli, board, mellansverige
+):
     regions = [RegionFactory(healthcare_region=mellansverige) for _ in range(5)]
     client.force_login(kansli)
     for i in range(10):
@@ -249,7 +312,9 @@ def test_the_meeting_list_runs_the_same_queries_for_three_or_thirty_meetings(cli
     assert small == 6
 
 
-def test_the_meeting_page_runs_the_same_queries_for_two_or_twenty_decisions(client, kansli, draft_meeting):
+def test_the_meeting_page_runs_the_same_queries_for_two_or_twenty_decisions(
+    client, kansli, draft_meeting
+):
     client.force_login(kansli)
     for _ in range(2):
         DecisionFactory(meeting=draft_meeting)
@@ -266,7 +331,9 @@ def test_the_history_page_runs_the_same_queries_however_long_the_history(client,
 
     def add_changes(n):
         for i in range(n):
-            meeting = services.meeting_create(actor=kansli, body=board, date=datetime.date(2000 + i, 1, 1))
+            meeting = services.meeting_create(
+                actor=kansli, body=board, date=datetime.date(2000 + i, 1, 1)
+            )
             services.decision_create(actor=kansli, meeting=meeting, title="Beslut", text="Text")
 
     add_changes(1)
@@ -304,7 +371,9 @@ def test_the_history_is_shown_fifty_changes_a_page(client, kansli, board):
 
     client.force_login(kansli)
     for i in range(HISTORY_PAGE_SIZE + 5):
-        services.agenda_item_create(actor=kansli, meeting=MeetingFactory(body=board), title=f"Ärende {i}")
+        services.agenda_item_create(
+            actor=kansli, meeting=MeetingFactory(body=board), title=f"Ärende {i}"
+        )
     url = reverse("regions:history", kwargs={"hr": "mellansverige"})
     first = client.get(url)
     assert len(first.context["events"]) == HISTORY_PAGE_SIZE

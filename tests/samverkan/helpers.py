@@ -20,8 +20,10 @@ def clean_environment(**overrides: str) -> dict[str, str]:
     test settings set several), plus `overrides`."""
     names = settings_variables()
     env = {
-        key: value for key, value in os.environ.items()
-        if key not in names and key.removesuffix("_FILE") not in names
+        key: value
+        for key, value in os.environ.items()
+        if key not in names
+        and key.removesuffix("_FILE") not in names
         # Django's own switches of the test process (the browser tests relax async
         # safety) are not the deployment's either.
         and key not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -37,8 +39,13 @@ def clean_environment(**overrides: str) -> dict[str, str]:
 def run(args: list[str], env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
     """Run `python args…` in the project directory, as a user would."""
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=timeout, stdin=subprocess.DEVNULL,
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
     )
 
 

@@ -10,11 +10,14 @@ URL = "/tillganglighet/"
 
 
 def test_an_accessibility_report_is_mailed_to_the_contact_address(client, celery_worker):
-    response = client.post(URL, {
-        "page": "/mellansverige/",
-        "description": "Menyn går inte att nå med tangentbordet.",
-        "email": "besokare@example.org",
-    })
+    response = client.post(
+        URL,
+        {
+            "page": "/mellansverige/",
+            "description": "Menyn går inte att nå med tangentbordet.",
+            "email": "besokare@example.org",
+        },
+    )
 
     assert response.status_code == 302
     [mail] = celery_worker.wait_for_mail(1)
@@ -39,7 +42,8 @@ def test_a_report_without_a_description_is_refused_and_nothing_is_sent(client, c
 
 @override_settings(ACCESSIBILITY_REPORTS_PER_HOUR=2)
 def test_reports_from_one_address_beyond_the_hourly_limit_are_refused_and_not_sent(
-        client, celery_worker):
+    client, celery_worker
+):
     report = {"page": "/", "description": "Kontrasten är för låg.", "email": ""}
     for _ in range(2):
         assert client.post(URL, report, REMOTE_ADDR="192.0.2.10").status_code == 302

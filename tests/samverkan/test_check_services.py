@@ -17,14 +17,16 @@ def _database_url(name: str, port: int | None = None) -> str:
 
 
 def _environment(**overrides):
-    return clean_environment(**{
-        "DJANGO_DEBUG": "true",
-        # The maintenance database exists on every PostgreSQL server.
-        "DATABASE_URL": _database_url("postgres"),
-        "REDIS_URL": settings.REDIS_URL,
-        "CACHE_URL": settings.CACHE_URL,
-        **overrides,
-    })
+    return clean_environment(
+        **{
+            "DJANGO_DEBUG": "true",
+            # The maintenance database exists on every PostgreSQL server.
+            "DATABASE_URL": _database_url("postgres"),
+            "REDIS_URL": settings.REDIS_URL,
+            "CACHE_URL": settings.CACHE_URL,
+            **overrides,
+        }
+    )
 
 
 def test_check_services_passes_when_postgresql_and_redis_answer():
@@ -57,10 +59,14 @@ def test_check_services_names_redis_and_how_to_start_it_when_it_is_down(variable
 
 
 def test_check_services_reports_both_when_both_are_down():
-    result = manage("check_services", env=_environment(
-        DATABASE_URL=_database_url("x", port=1), REDIS_URL="redis://127.0.0.1:1/0",
-        CACHE_URL="redis://127.0.0.1:1/1",
-    ))
+    result = manage(
+        "check_services",
+        env=_environment(
+            DATABASE_URL=_database_url("x", port=1),
+            REDIS_URL="redis://127.0.0.1:1/0",
+            CACHE_URL="redis://127.0.0.1:1/1",
+        ),
+    )
 
     assert result.returncode == 1
     assert "PostgreSQL" in result.stderr
@@ -72,8 +78,11 @@ def test_check_services_creates_the_database_when_asked_to():
     name = f"samverkan_check_{uuid.uuid4().hex[:12]}"
     maintenance = _database_url("postgres")
     try:
-        result = manage("check_services", "--create-database",
-                        env=_environment(DATABASE_URL=_database_url(name)))
+        result = manage(
+            "check_services",
+            "--create-database",
+            env=_environment(DATABASE_URL=_database_url(name)),
+        )
 
         assert result.returncode == 0, output(result)
         with psycopg.connect(maintenance) as conn:

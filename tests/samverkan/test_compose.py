@@ -12,7 +12,12 @@ APP_SERVICES = ["web", "worker", "beat"]
 # What settings.py needs to run in production: without these it refuses to start,
 # or starts pointing at services that are not in the stack.
 REQUIRED_IN_PRODUCTION = [
-    "DJANGO_DEBUG", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "MEDIA_ROOT",
+    "DJANGO_DEBUG",
+    "DJANGO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CACHE_URL",
+    "MEDIA_ROOT",
 ]
 
 
@@ -122,7 +127,12 @@ def test_the_image_installs_the_locked_versions_and_runs_as_an_ordinary_user():
     assert re.search(r"^FROM python:3\.11-slim", dockerfile, re.MULTILINE)
     assert "requirements.lock" in dockerfile
     assert "collectstatic" in dockerfile
-    for package in ["libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-liberation"]:
+    for package in [
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "libharfbuzz-subset0",
+        "fonts-liberation",
+    ]:
         assert package in dockerfile
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}

@@ -17,14 +17,17 @@ THROTTLED = "För många misslyckade inloggningsförsök"
 
 
 def _login(client, username, password, address="192.0.2.10"):
-    return client.post(reverse("login"), {"username": username, "password": password},
-                       REMOTE_ADDR=address)
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def _admin_login(client, username, password, address="192.0.2.10"):
-    return client.post(reverse("admin:login"), {
-        "username": username, "password": password, "next": reverse("admin:index")},
-        REMOTE_ADDR=address)
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        REMOTE_ADDR=address,
+    )
 
 
 @pytest.mark.django_db
@@ -56,7 +59,8 @@ def test_failures_from_one_address_do_not_stop_the_user_logging_in_from_another(
 @pytest.mark.django_db
 @override_settings(LOGIN_FAILURE_LIMIT=3)
 def test_a_successful_login_does_not_reset_the_count_of_other_user_names_or_addresses(
-        client, kansli):
+    client, kansli
+):
     UserFactory(username="angripare")
     _login(client, "kansli", "fel")
     _login(client, "kansli", "fel", address="203.0.113.5")
@@ -101,8 +105,9 @@ def test_attempts_refused_during_the_pause_are_not_counted_as_failures(client, k
 
 
 @pytest.mark.django_db(transaction=True)
-@override_settings(LOGIN_FAILURE_LIMIT=5,
-                   PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+@override_settings(
+    LOGIN_FAILURE_LIMIT=5, PASSWORD_HASHERS=["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+)
 def test_ten_parallel_attempts_have_at_most_the_limit_of_passwords_checked(monkeypatch):
     # A real (slow) hash, so that every attempt is under way while the others are checked.
     UserFactory(username="kansli")
@@ -142,14 +147,22 @@ def test_ten_parallel_attempts_have_at_most_the_limit_of_passwords_checked(monke
 def test_behind_a_proxy_each_client_is_counted_by_its_own_address(client, kansli):
     # Every request comes from the proxy (REMOTE_ADDR); the client is what it forwarded.
     def through_proxy(forwarded):
-        return client.post(reverse("login"), {"username": "kansli", "password": "fel"},
-                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        return client.post(
+            reverse("login"),
+            {"username": "kansli", "password": "fel"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
 
     assert through_proxy("192.0.2.66").status_code == 200
     assert through_proxy("192.0.2.66").status_code == 429
     # Another client behind the same proxy is not paused, even when it claims the
     # first one's address to the left of what the proxy wrote.
     assert through_proxy("192.0.2.66, 198.51.100.7").status_code == 200
-    response = client.post(reverse("login"), {"username": "kansli", "password": PASSWORD},
-                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    response = client.post(
+        reverse("login"),
+        {"username": "kansli", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
     assert response.status_code == 302

@@ -16,8 +16,11 @@ def _cache_control(response) -> set[str]:
 
 def test_every_page_of_a_signed_in_user_is_private_and_not_stored(client, kansli, mellansverige):
     client.force_login(kansli)
-    for url in ("/", reverse("regions:healthcare_region", kwargs={"hr": "mellansverige"}),
-                reverse("admin:index")):
+    for url in (
+        "/",
+        reverse("regions:healthcare_region", kwargs={"hr": "mellansverige"}),
+        reverse("admin:index"),
+    ):
         response = client.get(url)
         assert {"private", "no-store"} <= _cache_control(response), url
 
@@ -41,7 +44,8 @@ def test_public_pages_for_anonymous_visitors_are_left_cacheable(client, mellansv
 
 def test_a_failed_csrf_check_answers_403_with_a_swedish_page():
     response = Client(enforce_csrf_checks=True).post(
-        reverse("login"), {"username": "kansli", "password": PASSWORD})
+        reverse("login"), {"username": "kansli", "password": PASSWORD}
+    )
     assert response.status_code == 403
     page = response.content.decode()
     assert '<html lang="sv">' in page

@@ -8,18 +8,19 @@ import pytest
 from tests.samverkan.helpers import clean_environment, manage, output, run
 
 SETUP = (
-    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'samverkan.settings'; "
-    "django.setup()"
+    "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'samverkan.settings'; django.setup()"
 )
 
 
 def production_environment(**overrides):
-    return clean_environment(**{
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DJANGO_ALLOWED_HOSTS": "portal.example.se",
-        **overrides,
-    })
+    return clean_environment(
+        **{
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+            "DJANGO_ALLOWED_HOSTS": "portal.example.se",
+            **overrides,
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -41,8 +42,7 @@ def test_a_malformed_setting_stops_start_up_and_names_the_variable(variable, val
 
 
 def test_production_settings_pass_the_deployment_checks_without_warnings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    env=production_environment())
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_environment())
 
     assert result.returncode == 0, output(result)
 
@@ -54,8 +54,9 @@ def test_the_secret_key_can_come_from_a_file(tmp_path):
     env = production_environment(DJANGO_SECRET_KEY_FILE=str(key_file))
     del env["DJANGO_SECRET_KEY"]
 
-    result = run(["-c", SETUP + "; from django.conf import settings; print(settings.SECRET_KEY)"],
-                 env=env)
+    result = run(
+        ["-c", SETUP + "; from django.conf import settings; print(settings.SECRET_KEY)"], env=env
+    )
 
     assert result.returncode == 0, output(result)
     assert result.stdout.strip() == key

@@ -22,15 +22,21 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("loaddata", "followup.yaml", verbosity=0)
         for report in FollowUpReport.objects.filter(decision__isnull=False).select_related(
-                "decision__meeting__body"):
+            "decision__meeting__body"
+        ):
             if report.decision.subject_id is None:
-                region_services.decision_update(actor=None, decision=report.decision,
-                                                fields={"subject": report})
+                region_services.decision_update(
+                    actor=None, decision=report.decision, fields={"subject": report}
+                )
             done = document_selectors.documents_of(report, followup_services.PDF_KIND).filter(
-                state=DocumentState.DONE, is_snapshot=True)
+                state=DocumentState.DONE, is_snapshot=True
+            )
             if not done.exists():
                 document = document_jobs.document_render_now(
-                    actor=None, subject=report, kind=followup_services.PDF_KIND, snapshot=True)
+                    actor=None, subject=report, kind=followup_services.PDF_KIND, snapshot=True
+                )
                 if options["verbosity"] > 1:
-                    self.stdout.write(f"{report}: {document.get_state_display()} "
-                                      f"{document.sha256} {document.reason}")
+                    self.stdout.write(
+                        f"{report}: {document.get_state_display()} "
+                        f"{document.sha256} {document.reason}"
+                    )

@@ -25,11 +25,17 @@ class Command(BaseCommand):
         for model in (OperationalPlan, ActivityPlan):
             for plan in model.objects.filter(state=PlanState.DECIDED):
                 kind = services.plan_pdf_kind(plan)
-                if document_selectors.documents_of(plan, kind).filter(
-                        state=DocumentState.DONE, is_snapshot=True).exists():
+                if (
+                    document_selectors.documents_of(plan, kind)
+                    .filter(state=DocumentState.DONE, is_snapshot=True)
+                    .exists()
+                ):
                     continue
-                document = document_jobs.document_render_now(actor=None, subject=plan, kind=kind,
-                                                         snapshot=True)
+                document = document_jobs.document_render_now(
+                    actor=None, subject=plan, kind=kind, snapshot=True
+                )
                 if options["verbosity"] > 1:
-                    self.stdout.write(f"{plan}: {document.get_state_display()} "
-                                      f"{document.sha256} {document.reason}")
+                    self.stdout.write(
+                        f"{plan}: {document.get_state_display()} "
+                        f"{document.sha256} {document.reason}"
+                    )

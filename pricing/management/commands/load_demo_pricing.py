@@ -26,20 +26,29 @@ SUBMITTED_2025 = ("03", "17", "18", "19")
 
 
 def _decision_2023(healthcare_region) -> Decision:
-    existing = Decision.objects.filter(meeting__body__healthcare_region=healthcare_region,
-                                       title="Sjukvårdsregional prislista 2023").first()
+    existing = Decision.objects.filter(
+        meeting__body__healthcare_region=healthcare_region, title="Sjukvårdsregional prislista 2023"
+    ).first()
     if existing:
         return existing
     board = Body.objects.get(healthcare_region=healthcare_region, kind=Body.Kind.BOARD)
-    meeting = Meeting.objects.filter(body=board, date=datetime.date(2022, 12, 9)).first() or \
-        region_services.meeting_create(actor=None, body=board, date=datetime.date(2022, 12, 9),
-                                       place="Uppsala", title="Samverkansnämndens sammanträde")
+    meeting = Meeting.objects.filter(
+        body=board, date=datetime.date(2022, 12, 9)
+    ).first() or region_services.meeting_create(
+        actor=None,
+        body=board,
+        date=datetime.date(2022, 12, 9),
+        place="Uppsala",
+        title="Samverkansnämndens sammanträde",
+    )
     if not meeting.is_published:
         Meeting.objects.filter(pk=meeting.pk).update(is_published=True)
     return region_services.decision_create(
-        actor=None, meeting=meeting, title="Sjukvårdsregional prislista 2023",
-        text="Samverkansnämnden fastställer den sjukvårdsregionala prislistan för 2023 "
-             "(demodata).")
+        actor=None,
+        meeting=meeting,
+        title="Sjukvårdsregional prislista 2023",
+        text="Samverkansnämnden fastställer den sjukvårdsregionala prislistan för 2023 (demodata).",
+    )
 
 
 class Command(BaseCommand):
@@ -51,24 +60,36 @@ class Command(BaseCommand):
             return
         contacts = {
             rg.region.scb_code: rg.group.user_set.first()
-            for rg in RoleGroup.objects.filter(role=RoleGroup.Role.PRICE_CONTACT,
-                                               region__healthcare_region=healthcare_region)
-            .select_related("region", "group")
+            for rg in RoleGroup.objects.filter(
+                role=RoleGroup.Role.PRICE_CONTACT, region__healthcare_region=healthcare_region
+            ).select_related("region", "group")
         }
-        regions = {r.scb_code: r for r in Region.objects.filter(healthcare_region=healthcare_region)}
-        decisions = {2023: lambda: _decision_2023(healthcare_region),
-                     2024: lambda: Decision.objects.get(pk=2)}
+        regions = {
+            r.scb_code: r for r in Region.objects.filter(healthcare_region=healthcare_region)
+        }
+        decisions = {
+            2023: lambda: _decision_2023(healthcare_region),
+            2024: lambda: Decision.objects.get(pk=2),
+        }
         count = 0
         for year in (2023, 2024, 2025):
             if PriceList.objects.filter(healthcare_region=healthcare_region, year=year).exists():
                 continue
             with transaction.atomic():
-                deadline = (timezone.localdate() + datetime.timedelta(days=21) if year == 2025
-                            else datetime.date(year - 1, 10, 31))
+                deadline = (
+                    timezone.localdate() + datetime.timedelta(days=21)
+                    if year == 2025
+                    else datetime.date(year - 1, 10, 31)
+                )
                 price_list = services.price_list_create(
-                    actor=None, healthcare_region=healthcare_region, year=year, deadline=deadline,
-                    is_demo=True, note="Demosiffror: bara poängpriset 74 750 kr för 2023 är "
-                                       "verkligt; övriga priser är påhittade.")
+                    actor=None,
+                    healthcare_region=healthcare_region,
+                    year=year,
+                    deadline=deadline,
+                    is_demo=True,
+                    note="Demosiffror: bara poängpriset 74 750 kr för 2023 är "
+                    "verkligt; övriga priser är påhittade.",
+                )
                 for scb, region in sorted(regions.items()):
                     if year == 2025 and scb not in SUBMITTED_2025:
                         continue
@@ -77,17 +98,26 @@ class Command(BaseCommand):
                         continue
                     actor = contacts.get(scb) or User.objects.filter(is_superuser=True).first()
                     submission, lines = services.price_submission_stage(
-                        actor=actor, price_list=price_list, region=region,
-                        filename=path.name, data=path.read_bytes())
+                        actor=actor,
+                        price_list=price_list,
+                        region=region,
+                        filename=path.name,
+                        data=path.read_bytes(),
+                    )
                     services.price_submission_confirm(actor=actor, submission=submission)
                     count += len(lines)
                 if year < 2025:
                     for state in (PriceList.State.CLOSED, PriceList.State.COMPILED):
-                        services.price_list_transition(actor=None, price_list=price_list,
-                                                       state=state, render_now=True)
+                        services.price_list_transition(
+                            actor=None, price_list=price_list, state=state, render_now=True
+                        )
                     # The decided PDF reuses every part of the compiled one but the front page.
-                    services.price_list_transition(actor=None, price_list=price_list,
-                                                   state=PriceList.State.DECIDED,
-                                                   decision=decisions[year](), render_now=True)
+                    services.price_list_transition(
+                        actor=None,
+                        price_list=price_list,
+                        state=PriceList.State.DECIDED,
+                        decision=decisions[year](),
+                        render_now=True,
+                    )
         if options["verbosity"] > 1:
             self.stdout.write(f"{count} demoprisrader inlästa.")

@@ -32,21 +32,33 @@ class Command(BaseCommand):
     help = "Läser in demodata från fixtures/ och skapar en demoanvändare per roll."
 
     def handle(self, *args, **options):
-        call_command("loaddata", "regions.yaml", "governance.yaml", "knowledge.yaml", "plans.yaml",
-                     verbosity=0)
+        call_command(
+            "loaddata",
+            "regions.yaml",
+            "governance.yaml",
+            "knowledge.yaml",
+            "plans.yaml",
+            verbosity=0,
+        )
         with transaction.atomic():
             for username, first, last, roles, staff in DEMO_USERS:
                 user, _ = User.objects.update_or_create(
                     username=username,
-                    defaults={"first_name": first, "last_name": last, "is_demo": True,
-                              "is_staff": staff, "is_superuser": staff,
-                              "email": f"{username}@example.org"},
+                    defaults={
+                        "first_name": first,
+                        "last_name": last,
+                        "is_demo": True,
+                        "is_staff": staff,
+                        "is_superuser": staff,
+                        "email": f"{username}@example.org",
+                    },
                 )
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 for role, scope_key in roles:
                     scope = (
-                        Region.objects.get(scb_code=scope_key) if scope_key.isdigit()
+                        Region.objects.get(scb_code=scope_key)
+                        if scope_key.isdigit()
                         else HealthcareRegion.objects.get(slug=scope_key)
                     )
                     services.role_grant(user=user, role=role, scope=scope)

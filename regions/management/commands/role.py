@@ -1,9 +1,9 @@
 """Grant, revoke or list a user's roles in a sjukvårdsregion or region.
 
-    manage.py role grant  anna kansli --healthcare-region mellansverige
-    manage.py role grant  olle priskontakt --region 20
-    manage.py role revoke anna kansli --healthcare-region mellansverige
-    manage.py role list   anna
+manage.py role grant  anna kansli --healthcare-region mellansverige
+manage.py role grant  olle priskontakt --region 20
+manage.py role revoke anna kansli --healthcare-region mellansverige
+manage.py role list   anna
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("role", nargs="?", choices=[r.value for r in RoleGroup.Role])
         scope = parser.add_mutually_exclusive_group()
-        scope.add_argument("--healthcare-region", help="sjukvårdsregionens kortnamn, t.ex. mellansverige")
+        scope.add_argument(
+            "--healthcare-region", help="sjukvårdsregionens kortnamn, t.ex. mellansverige"
+        )
         scope.add_argument("--region", help="regionens länskod, t.ex. 20 för Region Dalarna")
 
     def handle(self, *args, action, username, role, healthcare_region, region, **options):
@@ -49,7 +51,9 @@ class Command(BaseCommand):
     def _scope(self, role, healthcare_region, region):
         if ROLE_SPECS[role].scope == HEALTHCARE_REGION:
             if not healthcare_region:
-                raise CommandError(f"Rollen {role} gäller en sjukvårdsregion: ange --healthcare-region.")
+                raise CommandError(
+                    f"Rollen {role} gäller en sjukvårdsregion: ange --healthcare-region."
+                )
             try:
                 return HealthcareRegion.objects.get(slug=healthcare_region)
             except HealthcareRegion.DoesNotExist:

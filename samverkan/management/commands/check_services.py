@@ -32,18 +32,26 @@ def postgres_start_hint(host: str) -> str:
     if host not in LOCAL_HOSTS:
         return f"Kontrollera att servern {host} är igång och nåbar, eller rätta DATABASE_URL."
     clusters = Path("/etc/postgresql")
-    versions = sorted(
-        (p for p in clusters.iterdir() if p.is_dir() and p.name.isdigit()),
-        key=lambda p: int(p.name),
-    ) if clusters.is_dir() else []
+    versions = (
+        sorted(
+            (p for p in clusters.iterdir() if p.is_dir() and p.name.isdigit()),
+            key=lambda p: int(p.name),
+        )
+        if clusters.is_dir()
+        else []
+    )
     if versions:
         version = versions[-1]
         names = sorted(p.name for p in version.iterdir() if p.is_dir())
         cluster = "main" if "main" in names or not names else names[0]
-        return (f"Starta den med: pg_ctlcluster --skip-systemctl-redirect "
-                f"{version.name} {cluster} start")
-    return ("Starta PostgreSQL 15 (till exempel: sudo systemctl start postgresql), "
-            "eller hela miljön med: docker compose up -d db redis")
+        return (
+            f"Starta den med: pg_ctlcluster --skip-systemctl-redirect "
+            f"{version.name} {cluster} start"
+        )
+    return (
+        "Starta PostgreSQL 15 (till exempel: sudo systemctl start postgresql), "
+        "eller hela miljön med: docker compose up -d db redis"
+    )
 
 
 def redis_start_hint(host: str, port: int) -> str:
@@ -51,8 +59,10 @@ def redis_start_hint(host: str, port: int) -> str:
         return f"Kontrollera att servern {host} är igång och nåbar, eller rätta REDIS_URL och CACHE_URL."
     if shutil.which("redis-server"):
         return "Starta den med: " + REDIS_START.format(port=port)
-    return ("Starta Redis (till exempel: sudo systemctl start redis-server), "
-            "eller hela miljön med: docker compose up -d db redis")
+    return (
+        "Starta Redis (till exempel: sudo systemctl start redis-server), "
+        "eller hela miljön med: docker compose up -d db redis"
+    )
 
 
 def _reason(exc: Exception) -> str:
@@ -62,13 +72,16 @@ def _reason(exc: Exception) -> str:
 
 
 class Command(BaseCommand):
-    help = "Kontrollerar att PostgreSQL och Redis svarar, och säger hur de startas om de inte gör det."
+    help = (
+        "Kontrollerar att PostgreSQL och Redis svarar, och säger hur de startas om de inte gör det."
+    )
 
     requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--create-database", action="store_true",
+            "--create-database",
+            action="store_true",
             help="skapa databasen i DATABASE_URL om den inte finns",
         )
 
@@ -86,8 +99,11 @@ class Command(BaseCommand):
         db = settings.DATABASES["default"]
         host, port = db.get("HOST") or "127.0.0.1", int(db.get("PORT") or 5432)
         params = {
-            "host": host, "port": port, "user": db.get("USER") or None,
-            "password": db.get("PASSWORD") or None, "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "host": host,
+            "port": port,
+            "user": db.get("USER") or None,
+            "password": db.get("PASSWORD") or None,
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
         }
         name = db["NAME"]
         try:
@@ -104,16 +120,21 @@ class Command(BaseCommand):
         except psycopg.Error as exc:
             reason = _reason(exc)
             if "FATAL:" in reason:  # the server answered, and said no
-                return [f"PostgreSQL på {host}:{port} svarar men vägrar ansluta "
-                        f"({reason.replace('FATAL:', '').strip()}). "
-                        "Kontrollera användare och lösenord i DATABASE_URL."]
-            return [f"PostgreSQL svarar inte på {host}:{port} ({reason}). "
-                    + postgres_start_hint(host)]
+                return [
+                    f"PostgreSQL på {host}:{port} svarar men vägrar ansluta "
+                    f"({reason.replace('FATAL:', '').strip()}). "
+                    "Kontrollera användare och lösenord i DATABASE_URL."
+                ]
+            return [
+                f"PostgreSQL svarar inte på {host}:{port} ({reason}). " + postgres_start_hint(host)
+            ]
         if not exists and verbosity > 0:
             # Not a failure: the tests create their own database, and the demo asks
             # for --create-database.
-            self.stdout.write(f"Databasen {name} finns inte än; skapa den med: "
-                              "python manage.py check_services --create-database")
+            self.stdout.write(
+                f"Databasen {name} finns inte än; skapa den med: "
+                "python manage.py check_services --create-database"
+            )
         return []
 
     def _redis(self) -> list[str]:
@@ -127,7 +148,8 @@ class Command(BaseCommand):
         for (host, port), uses in servers.items():
             for _variable, url in uses:
                 client = redis.Redis.from_url(
-                    url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                    url,
+                    socket_connect_timeout=CONNECT_TIMEOUT_SECONDS,
                     socket_timeout=CONNECT_TIMEOUT_SECONDS,
                 )
                 try:

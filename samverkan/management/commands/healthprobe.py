@@ -39,10 +39,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("target", choices=["web", "beat"])
         parser.add_argument(
-            "--url", help="adressen till /health/ (standard: http://127.0.0.1:$PORT/health/)",
+            "--url",
+            help="adressen till /health/ (standard: http://127.0.0.1:$PORT/health/)",
         )
-        parser.add_argument("--max-age", type=float, default=DEFAULT_BEAT_MAX_AGE_SECONDS,
-                            help="högsta tillåtna ålder på beats senaste puls, i sekunder")
+        parser.add_argument(
+            "--max-age",
+            type=float,
+            default=DEFAULT_BEAT_MAX_AGE_SECONDS,
+            help="högsta tillåtna ålder på beats senaste puls, i sekunder",
+        )
 
     def handle(self, *args, target, url, max_age, **options):
         problem = self._web(url) if target == "web" else self._beat(max_age)
