@@ -76,7 +76,7 @@ def objects(
     plans_objects,
     pricing_objects,
     followup_objects,
-):  # noqa: F811
+):
     item = AgendaItemFactory(meeting=draft_meeting)
     return {
         "hr": mellansverige.slug,
