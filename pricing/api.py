@@ -114,6 +114,7 @@ def submit(request, hr, year, scb):
             source=PriceSubmission.Source.API,
             filename=f"api-{token.key_prefix}.json",
             data=body,
+            api_token=token,
         )
     except ValidationError as error:
         return _error(409, " ".join(error.messages))

@@ -231,6 +231,16 @@ class PriceSubmission(models.Model):
         blank=True,
         related_name="+",
     )
+    # Through which key an API submission came: the key is what the region's system used,
+    # whoever made it (submitted_by is the key's maker).
+    api_token = models.ForeignKey(
+        "ApiToken",
+        verbose_name=_("API-nyckel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submissions",
+    )
     created_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
     file = models.FileField(_("fil"), upload_to=submission_upload_to, blank=True, max_length=300)

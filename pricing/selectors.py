@@ -163,9 +163,9 @@ def submission_for_user(
     if not reads_region_draft(user, price_list.healthcare_region, region):
         raise Http404
     try:
-        submission = PriceSubmission.objects.select_related("submitted_by", "region").get(
-            price_list=price_list, region=region, pk=pk
-        )
+        submission = PriceSubmission.objects.select_related(
+            "submitted_by", "region", "api_token"
+        ).get(price_list=price_list, region=region, pk=pk)
     except (PriceSubmission.DoesNotExist, ValueError):
         raise Http404 from None
     if confirm and not permissions_for_user(user).has_region_perm(
@@ -242,7 +242,7 @@ def items_for_user(
 def submissions_of(price_list: PriceList, region: Region) -> list[PriceSubmission]:
     return list(
         PriceSubmission.objects.filter(price_list=price_list, region=region).select_related(
-            "submitted_by"
+            "submitted_by", "api_token"
         )
     )
 

@@ -29,8 +29,9 @@ from pricing.models import (
     PriceList,
     PriceSubmission,
 )
-from regions.models import Decision, HealthcareRegion, Region, User
+from regions.models import AuditEvent, Decision, HealthcareRegion, Region, User
 from regions.selectors import region_price_contacts
+from regions.services import audit_record
 
 State = PriceList.State
 
@@ -279,8 +280,10 @@ def price_lines_submit(
     filename: str = "",
     data: bytes = b"",
     allow_closed: bool = False,
+    api_token: ApiToken | None = None,
 ) -> PriceSubmission:
-    """Submit checked lines in one step (the API, demo data): stored, confirmed, current."""
+    """Submit checked lines in one step (the API, demo data): stored, confirmed, current;
+    credited to the API key it came through, if any."""
     _region_in(price_list, region)
     with transaction.atomic(), history_context(actor):
         locked = PriceList.objects.select_for_update().get(pk=price_list.pk)
@@ -291,6 +294,7 @@ def price_lines_submit(
             region=region,
             submitted_by=actor,
             source=source,
+            api_token=api_token,
             filename=filename[:255],
             sha256=hashlib.sha256(data).hexdigest() if data else "",
             line_count=len(lines),
@@ -417,6 +421,14 @@ def api_token_create(
             created_by=actor,
             expires_at=timezone.now() + datetime.timedelta(days=valid_days),
         )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.API_KEY_CREATED,
+            subject_label=str(token),
+            scope=region,
+            key_prefix=token.key_prefix,
+            expires_at=token.expires_at.isoformat(),
+        )
     return token, key
 
 
@@ -461,8 +473,21 @@ def api_token_authenticate(key: str) -> ApiToken:
     return token
 
 
-def api_token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_token_revoke(*, actor: User | None, token: ApiToken) -> bool:
+    """Revoke the key (recorded with who did it); False if it was revoked already."""
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if revoked:
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.API_KEY_REVOKED,
+                subject_label=str(token),
+                scope=token.region,
+                key_prefix=token.key_prefix,
+            )
+    return bool(revoked)
 
 
 __all__ = ["UploadRejected"]

@@ -450,7 +450,7 @@ def api_tokens(request, hr, scb):
         if revoke:
             token = ApiToken.objects.filter(region=region, pk=revoke).first()
             if token:
-                services.api_token_revoke(token=token)
+                services.api_token_revoke(actor=request.user, token=token)
                 messages.success(request, _("Nyckeln är återkallad."))
             return redirect("pricing:api_tokens", hr=hr, scb=scb)
         if form.is_valid():

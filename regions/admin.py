@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 
 from regions.models import (
     AgendaItem,
+    AuditEvent,
     Body,
     Decision,
     HealthcareRegion,
@@ -83,3 +84,22 @@ class DecisionAdmin(admin.ModelAdmin):
     list_display = ("paragraph", "title", "meeting")
     list_select_related = ("meeting__body",)
     search_fields = ("title", "text")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read only: the record is written by the services and never changed (a trigger)."""
+
+    list_display = ["at", "action", "actor_label", "subject_label", "healthcare_region", "region"]
+    list_filter = ["action", "healthcare_region"]
+    search_fields = ["actor_label", "subject_label"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

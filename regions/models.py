@@ -8,6 +8,7 @@ Models hold single-row rules and database constraints; writes go through
 import datetime
 
 import pghistory
+import pgtrigger
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -435,3 +436,82 @@ class Decision(TimestampedModel):
 
     def __str__(self):
         return f"§ {self.paragraph} {self.title}"
+
+
+class AuditEvent(models.Model):
+    """A security-relevant act: who did what to whom, in which scope, and when.
+
+    Written by the services that do the act, in the same transaction; never changed or
+    removed afterwards (a database trigger refuses it), so the record can be trusted
+    when a role or a key is questioned. The actor's and subject's names are kept as
+    they were, should an account later be removed.
+    """
+
+    class Action(models.TextChoices):
+        ROLE_GRANTED = "roll_tilldelad", _("Roll tilldelad")
+        ROLE_REVOKED = "roll_aterkallad", _("Roll återkallad")
+        API_KEY_CREATED = "api_nyckel_skapad", _("API-nyckel skapad")
+        API_KEY_REVOKED = "api_nyckel_aterkallad", _("API-nyckel återkallad")
+
+    at = models.DateTimeField(_("tidpunkt"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("händelse"), max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("utförd av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("utförd av (namn)"), max_length=300, blank=True)
+    subject_user = models.ForeignKey(
+        User,
+        verbose_name=_("gäller användare"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject_label = models.CharField(_("gäller"), max_length=300, blank=True)
+    healthcare_region = models.ForeignKey(
+        HealthcareRegion,
+        verbose_name=_("sjukvårdsregion"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    detail = models.JSONField(_("uppgifter"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("säkerhetshändelse")
+        verbose_name_plural = _("säkerhetshändelser")
+        ordering = ["-at", "-pk"]
+        triggers = [
+            pgtrigger.Protect(name="audit_never_deleted", operation=pgtrigger.Delete),
+            # A removed account's links become empty (SET_NULL); nothing else changes.
+            pgtrigger.Protect(
+                name="audit_never_changed",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange(
+                    "at",
+                    "action",
+                    "actor_label",
+                    "subject_label",
+                    "healthcare_region",
+                    "region",
+                    "detail",
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.subject_label}"

@@ -18,6 +18,7 @@ from guardian.shortcuts import assign_perm
 from core.editing import ConcurrentEditError, history_context, lock_unchanged
 from regions.models import (
     AgendaItem,
+    AuditEvent,
     Body,
     Decision,
     HealthcareRegion,
@@ -73,16 +74,40 @@ def role_group_ensure(*, role: str, scope: HealthcareRegion | Region) -> RoleGro
     return role_group
 
 
-def role_grant(*, user: User, role: str, scope: HealthcareRegion | Region) -> RoleGroup:
-    """Give the user a role in a sjukvårdsregion or region."""
+def role_grant(
+    *,
+    user: User,
+    role: str,
+    scope: HealthcareRegion | Region,
+    actor: User | None = None,
+    via: str = "",
+) -> RoleGroup:
+    """Give the user a role in a sjukvårdsregion or region, recorded with who gave it
+    (`actor`, or `via` for a command run outside the portal)."""
     with transaction.atomic():
         role_group = role_group_ensure(role=role, scope=scope)
-        user.groups.add(role_group.group)
+        if not user.groups.filter(pk=role_group.group_id).exists():
+            user.groups.add(role_group.group)
+            audit_record(
+                actor=actor,
+                action=AuditEvent.Action.ROLE_GRANTED,
+                subject_user=user,
+                scope=scope,
+                role=role,
+                via=via,
+            )
     return role_group
 
 
-def role_revoke(*, user: User, role: str, scope: HealthcareRegion | Region) -> bool:
-    """Take a role away; returns whether the user had it."""
+def role_revoke(
+    *,
+    user: User,
+    role: str,
+    scope: HealthcareRegion | Region,
+    actor: User | None = None,
+    via: str = "",
+) -> bool:
+    """Take a role away, recorded like a grant; returns whether the user had it."""
     lookup = (
         {"healthcare_region": scope} if isinstance(scope, HealthcareRegion) else {"region": scope}
     )
@@ -91,6 +116,14 @@ def role_revoke(*, user: User, role: str, scope: HealthcareRegion | Region) -> b
         if role_group is None or not user.groups.filter(pk=role_group.group_id).exists():
             return False
         user.groups.remove(role_group.group)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.ROLE_REVOKED,
+            subject_user=user,
+            scope=scope,
+            role=role,
+            via=via,
+        )
     return True
 
 
@@ -355,3 +388,31 @@ def decision_delete(*, actor: User | None, decision: Decision) -> None:
         )
     with transaction.atomic(), history_context(actor):
         decision.delete()
+
+
+# Audit -----------------------------------------------------------------------------
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    subject_user: User | None = None,
+    subject_label: str = "",
+    scope: HealthcareRegion | Region | None = None,
+    via: str = "",
+    **detail,
+) -> AuditEvent:
+    """Record a security-relevant act (AuditEvent). Call inside the act's transaction, so
+    the record exists exactly when the act does. Without an actor, `via` says how it was
+    done (a management command)."""
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=str(actor) if actor is not None else via,
+        subject_user=subject_user,
+        subject_label=subject_label or (str(subject_user) if subject_user else ""),
+        healthcare_region=scope if isinstance(scope, HealthcareRegion) else None,
+        region=scope if isinstance(scope, Region) else None,
+        detail=detail,
+    )

@@ -72,6 +72,16 @@ def test_a_regions_system_submits_lines_that_replace_its_earlier_ones(
     assert PriceItem.objects.filter(region=dalarna).count() == 1
     submission = PriceSubmission.objects.get(pk=response.json()["submission"])
     assert (submission.source, len(submission.sha256)) == ("api", 64)
+    # Credited to the key it came through, and shown so on the region's page.
+    assert submission.api_token == dalarna.price_api_tokens.get()
+    client.force_login(submission.submitted_by)
+    page = client.get(
+        reverse(
+            "pricing:submission",
+            kwargs={"hr": "mellansverige", "year": 2025, "scb": "20", "pk": submission.pk},
+        )
+    )
+    assert "Ekonomisystemet" in page.content.decode()
 
 
 @pytest.mark.django_db
@@ -120,7 +130,7 @@ def test_the_api_refuses_with_a_documented_error(
     elif case == "wrong key":
         kwargs["key"] = "spk_nonsense"
     elif case == "revoked":
-        services.api_token_revoke(token=dalarna.price_api_tokens.get())
+        services.api_token_revoke(actor=None, token=dalarna.price_api_tokens.get())
     elif case == "other region":
         kwargs["scb"] = "03"
     elif case == "no list":

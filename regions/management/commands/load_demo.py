@@ -61,7 +61,9 @@ class Command(BaseCommand):
                         if scope_key.isdigit()
                         else HealthcareRegion.objects.get(slug=scope_key)
                     )
-                    services.role_grant(user=user, role=role, scope=scope)
+                    services.role_grant(
+                        user=user, role=role, scope=scope, via="manage.py load_demo"
+                    )
             # The demo nämnd member is one of the fixture's ledamöter.
             namnd = User.objects.get(username="namnd")
             Person.objects.filter(user=namnd).update(user=None)

@@ -12,6 +12,9 @@ from regions import services
 from regions.models import HealthcareRegion, Region, RoleGroup, User
 from regions.roles import HEALTHCARE_REGION, ROLE_SPECS
 
+# Who granted a role from the shell: the audit record says how (the operator is not known).
+VIA = "manage.py role"
+
 
 class Command(BaseCommand):
     help = "Ger, tar bort eller listar en användares roller per sjukvårdsregion eller region."
@@ -41,9 +44,9 @@ class Command(BaseCommand):
             raise CommandError("Ange vilken roll: " + ", ".join(r.value for r in RoleGroup.Role))
         scope = self._scope(role, healthcare_region, region)
         if action == "grant":
-            services.role_grant(user=user, role=role, scope=scope)
+            services.role_grant(user=user, role=role, scope=scope, via=VIA)
             self.stdout.write(self.style.SUCCESS(f"{username} är nu {role} i {scope}."))
-        elif services.role_revoke(user=user, role=role, scope=scope):
+        elif services.role_revoke(user=user, role=role, scope=scope, via=VIA):
             self.stdout.write(self.style.SUCCESS(f"{username} är inte längre {role} i {scope}."))
         else:
             self.stdout.write(f"{username} hade inte rollen {role} i {scope}.")
