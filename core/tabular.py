@@ -82,6 +82,10 @@ class Limits:
     max_xml_tags: int  # XLSX: '<' in any one member, counted before it is parsed
     max_members: int = 1_000  # XLSX: a workbook with charts and images has a few dozen
     max_columns: int = 100  # cells further right are ignored (read, never kept)
+    # XLSX: cells parsed in the whole workbook, kept or not. openpyxl's cell parser reads
+    # some 40 000–80 000 cells a second here, so this is what bounds the seconds an upload
+    # may hold a worker (bench/price_import.py measures the rate); a CSV has no such cost.
+    max_cells: int = 300_000
     formulas_as_text: bool = False  # XLSX: a formula as its '=…' text, else its cached value
 
 
@@ -432,7 +436,12 @@ class _Workbook:
 
 
 def _sheet_rows(
-    workbook: _Workbook, title: str, target: str, limits: Limits, filename: str
+    workbook: _Workbook,
+    title: str,
+    target: str,
+    limits: Limits,
+    filename: str,
+    budget: "_CellBudget",
 ) -> Iterator[list[str]]:
     """A sheet's rows as text, streamed: at most one row's cells are held at a time.
 
@@ -495,6 +504,7 @@ def _sheet_rows(
                     )
                 for _gap in range(number + 1, row):
                     yield []
+                budget.spend(count)
                 values = [""] * max((column for column, _v in cells), default=0)
                 for column, value in cells:
                     values[column - 1] = value if value.__class__ is str else text_of(value)
@@ -544,10 +554,32 @@ def _xlsx_table(filename, data, limits, header_score, min_score) -> Table:
     return table
 
 
+class _CellBudget:
+    """The cells a workbook's sheets may still have parsed (Limits.max_cells), shared by
+    every sheet looked at for the header."""
+
+    def __init__(self, limits: Limits, filename: str):
+        self.left, self.limits, self.filename = limits.max_cells, limits, filename
+
+    def spend(self, cells: int) -> None:
+        self.left -= cells
+        if self.left < 0:
+            raise reject(
+                _(
+                    "Excelfilen har fler än %(n)s celler, fler än portalen läser ur en "
+                    "Excelfil. Spara tabellen som CSV (semikolonavgränsad), som kan vara "
+                    "större, eller dela upp den."
+                )
+                % {"n": f"{self.limits.max_cells:,}".replace(",", "\u00a0")},
+                self.filename,
+            )
+
+
 def _find_sheet(workbook, filename, limits, header_score, min_score) -> Table:
     first = None
+    budget = _CellBudget(limits, filename)
     for title, target in workbook.sheets:
-        rows_of = _sheet_rows(workbook, title, target, limits, filename)
+        rows_of = _sheet_rows(workbook, title, target, limits, filename, budget)
         head = list(islice(rows_of, HEADER_SEARCH_ROWS))
         index, _score = _header_index(head, header_score, min_score)
         if index >= 0:
