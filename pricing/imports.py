@@ -563,7 +563,7 @@ def read_price_file(filename: str, data: bytes, region: Region) -> tuple[list[Pr
 def _no_cycle_collection():
     # A 100 000-line file becomes a million small strings and lists, none of them in a
     # reference cycle; left on, the cyclic collector walks them over and over as they
-    # pile up, which doubled the time of a read. They are freed by reference counting.
+    # pile up, slowing a read many times over. They are freed by reference counting.
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -49,8 +49,8 @@ PRICE_CEILING = Decimal("10000000")  # 10 Mkr: above any real line; catches a sl
 
 # A line's list and region are checked once per statement, not once per row. A
 # foreign-key constraint checks each inserted row on its own (a query and a row lock
-# each): for a submission of 100 000 lines, 200 000 checks and a third of the time of
-# writing it. These triggers do the same work set-wise:
+# each): for a submission of 100 000 lines, 200 000 checks, a large share of the time
+# of writing it (bench/price_import.py). These triggers do the same work set-wise:
 # - after each INSERT and each UPDATE of a line, a statement trigger looks at the
 #   distinct lists and regions of the rows it wrote (a transition table), locks them
 #   FOR KEY SHARE, as a foreign key's check does, so that neither can be deleted before
@@ -270,8 +270,7 @@ class PriceSubmission(models.Model):
 # pricing.lines.replace_lines writes a whole submission's history in the same
 # statements as its lines, and turns this setting on (for the transaction) while it does;
 # the row triggers then stand aside. A WHEN condition rather than pgtrigger.ignore, which
-# still calls the trigger function, and queues an event for it, for every row: a fifth of
-# the time of writing 100 000 lines.
+# still calls the trigger function, and queues an event for it, for every row.
 HISTORY_BY_STATEMENT = "pricing.history_by_statement"
 _ROW_HISTORY = f"current_setting('{HISTORY_BY_STATEMENT}', true) IS DISTINCT FROM 'on'"
 
@@ -303,9 +302,9 @@ class PriceItem(models.Model):
 
     # No index of their own: priceitem_unique_line starts with the list and region and
     # serves their look-ups, and every index costs each of a submission's 100 000
-    # inserted lines. Nor a foreign-key constraint each: PostgreSQL checks one per row,
-    # a third of the time of writing a submission. Migration 0004 checks both once per
-    # statement instead, with the same locks and the same error (SQLSTATE 23503).
+    # inserted lines. Nor a foreign-key constraint each: PostgreSQL checks one per row.
+    # Meta.triggers check both once per statement instead, with the same locks and the
+    # same error (SQLSTATE 23503).
     price_list = models.ForeignKey(
         PriceList,
         verbose_name=_("prislista"),

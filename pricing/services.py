@@ -194,7 +194,7 @@ def price_submission_stage(
 
 # A pending submission's checked lines are kept in the cache, as the COPY text that
 # will write them, from the upload to the preview and the confirmation: the file is then
-# read and checked once rather than three times (half a second per 100 000 lines each).
+# read and checked once rather than three times.
 # The stored file stays the record; without the cache entry it is read and checked again.
 _PENDING_LINES_SECONDS = 60 * 60
 
@@ -211,8 +211,8 @@ def submission_lines(submission: PriceSubmission) -> list[PriceLine]:
 
 def _pending_rows(submission: PriceSubmission) -> list[PriceLine] | str:
     """What the confirmation writes: the cached COPY text as it is (no need to split it
-    into lines only to join them again: a quarter of a second per 100 000 lines), or
-    the lines read and checked again from the stored file."""
+    into lines only to join them again), or the lines read and checked again from the
+    stored file."""
     text = cache.get(_pending_lines_key(submission))
     return _stored_file_lines(submission) if text is None else text
 
