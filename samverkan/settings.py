@@ -120,6 +120,8 @@ CACHES = {
         "BACKEND": "samverkan.cache.PortalRedisCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": "samverkan",
+        # A Redis that hangs must not hold a page: past these the cache answers a miss.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
 }
 
