@@ -1,6 +1,7 @@
 """/health/ says whether the database, Redis and a Celery worker answer."""
 
 import pytest
+import redis
 from django.conf import settings
 
 
@@ -59,3 +60,22 @@ def test_health_is_served_over_plain_http_even_when_https_is_enforced(client, se
 
     assert client.get("/health/").status_code in (200, 503)
     assert client.get("/").status_code == 301
+
+
+@pytest.mark.django_db
+def test_health_asks_the_workers_at_most_once_in_its_check_interval(client, settings, own_redis):
+    # A load balancer polls every few seconds; each poll must not hold a web worker for
+    # the ping's timeout. Counted where the ping goes: the broker's PUBLISH commands.
+    settings.CELERY_BROKER_URL = own_redis.url
+
+    first = client.get("/health/").json()
+    second = client.get("/health/").json()
+
+    broker = redis.Redis.from_url(own_redis.url)
+    try:
+        published = broker.info("commandstats")["cmdstat_publish"]["calls"]
+    finally:
+        broker.close()
+    assert published == 1
+    assert first["checks"]["worker"] == second["checks"]["worker"] == "inget svar"
+    assert second["worker_seconds_since_check"] >= first["worker_seconds_since_check"]
