@@ -1,6 +1,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import DateInput
@@ -34,11 +36,18 @@ class TransitionForm(forms.Form):
         label=_("Ny sista dag för inlämning"), required=False, widget=DateInput()
     )
 
-    def __init__(self, *args, healthcare_region=None, **kwargs):
+    def __init__(self, *args, healthcare_region=None, price_list=None, **kwargs):
         super().__init__(*args, **kwargs)
         if healthcare_region is not None:
+            # Only decisions that decide nothing else yet (or this list) can fix the list.
+            free = Q(subject_id__isnull=True)
+            if price_list is not None:
+                free |= Q(
+                    subject_type=ContentType.objects.get_for_model(PriceList),
+                    subject_id=price_list.pk,
+                )
             self.fields["decision"].queryset = (
-                Decision.objects.filter(meeting__body__healthcare_region=healthcare_region)
+                Decision.objects.filter(free, meeting__body__healthcare_region=healthcare_region)
                 .select_related("meeting")
                 .order_by("-meeting__date", "-paragraph")
             )

@@ -108,6 +108,20 @@ def price_list_transition(
                 raise ValidationError(
                     {"decision": _("Beslutet hör till en annan sjukvårdsregion.")}
                 )
+            if decision.subject_id is not None and decision.subject != current:
+                raise ValidationError(
+                    {
+                        "decision": _(
+                            "Beslutet § %(paragraph)s %(title)s gäller redan %(subject)s och "
+                            "kan inte också fastställa prislistan."
+                        )
+                        % {
+                            "paragraph": decision.paragraph,
+                            "title": decision.title,
+                            "subject": decision.subject,
+                        }
+                    }
+                )
             current.decision = decision
             if decision.subject_id is None:
                 from regions import services as region_services

@@ -119,7 +119,9 @@ def price_list_detail(request, hr, year):
             "category": category,
             "categories": Category.choices,
             "can_manage": can_manage,
-            "transition_form": TransitionForm(healthcare_region=healthcare_region)
+            "transition_form": TransitionForm(
+                healthcare_region=healthcare_region, price_list=price_list
+            )
             if can_manage
             else None,
             "next_states": services.TRANSITIONS[price_list.state],
@@ -308,7 +310,7 @@ def export(request, hr, year, fmt):
 def transition(request, hr, year):
     healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year, manage=True)
-    form = TransitionForm(request.POST, healthcare_region=healthcare_region)
+    form = TransitionForm(request.POST, healthcare_region=healthcare_region, price_list=price_list)
     if form.is_valid():
         try:
             services.price_list_transition(

@@ -135,6 +135,41 @@ def test_deciding_needs_a_decision_of_the_same_sjukvardsregion(open_list, sodra_
 
 
 @pytest.mark.django_db
+def test_a_decision_that_decides_another_document_cannot_fix_the_list(
+    client, kansli, open_list, board
+):
+    # "§ 1 Aktivitetsplan 2024" decides a plan; it may not also make prislista 2025 count.
+    from plans.models import PlanState
+    from tests.factories import DecisionFactory, MeetingFactory
+    from tests.plans.factories import ActivityPlanFactory, OperationalPlanFactory
+
+    decision = DecisionFactory(
+        meeting=MeetingFactory(body=board), paragraph=1, title="Aktivitetsplan 2024"
+    )
+    plan = ActivityPlanFactory(
+        operational_plan=OperationalPlanFactory(healthcare_region=open_list.healthcare_region),
+        year=2024,
+        state=PlanState.DECIDED,
+        decision=decision,
+    )
+    decision.subject = plan
+    decision.save()
+    for state in (PriceList.State.CLOSED, PriceList.State.COMPILED):
+        services.price_list_transition(actor=None, price_list=open_list, state=state)
+
+    with pytest.raises(ValidationError, match="gäller redan"):
+        services.price_list_transition(
+            actor=None, price_list=open_list, state=PriceList.State.DECIDED, decision=decision
+        )
+    open_list.refresh_from_db()
+    assert (open_list.state, open_list.decision) == (PriceList.State.COMPILED, None)
+    # Nor is it offered on the list's page.
+    client.force_login(kansli)
+    form = client.get(open_list.get_absolute_url()).context["transition_form"]
+    assert decision not in form.fields["decision"].queryset
+
+
+@pytest.mark.django_db
 def test_deciding_links_the_list_and_its_decision(decided_list):
     assert list(decided_list.decision.price_lists.all()) == [decided_list]
 
