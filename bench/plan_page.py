@@ -182,7 +182,7 @@ def session_cookie(username: str, role: str = "") -> str:
         role_grant(user=user, role=role, scope=HealthcareRegion.objects.get(slug="mellansverige"))
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[BACKEND_SESSION_KEY] = "samverkan.auth.PortalModelBackend"  # the one that signs in
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     connection.close()
