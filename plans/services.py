@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -228,46 +228,6 @@ def _check_year(operational_plan: OperationalPlan, year: int) -> None:
         )
 
 
-class PlanOfYearExists(ValidationError):
-    """The year already has an aktivitetsplan (`plan`, its latest version)."""
-
-    def __init__(self, plan: ActivityPlan):
-        super().__init__(
-            {
-                "year": _(
-                    "Det finns redan en aktivitetsplan för %(year)s: %(title)s (version "
-                    "%(version)s). Öppna den i stället för att skapa en till."
-                )
-                % {"year": plan.year, "title": plan.title, "version": plan.version}
-            }
-        )
-        self.plan = plan
-
-
-def _latest_plan_of_year(healthcare_region_id: int, year: int) -> ActivityPlan | None:
-    return (
-        ActivityPlan.objects.filter(healthcare_region_id=healthcare_region_id, year=year)
-        .order_by("-version")
-        .first()
-    )
-
-
-def _save_first_plan_of_year(plan: ActivityPlan) -> ActivityPlan:
-    """Save a year's first aktivitetsplan, or refuse naming the one the year has: found
-    first, or made by another request a moment ago (two clicks of "Skapa": the unique
-    constraint lets one insert through, and the other sees it once the first commits)."""
-    existing = _latest_plan_of_year(plan.healthcare_region_id, plan.year)
-    if existing is None:
-        try:
-            with transaction.atomic():
-                # The unique constraint is left to the insert (not full_clean's own
-                # check), so a plan made meanwhile is reported by the message below.
-                return _save(plan, exclude=["version"])
-        except IntegrityError:
-            existing = _latest_plan_of_year(plan.healthcare_region_id, plan.year)
-    raise PlanOfYearExists(existing)
-
-
 def activity_plan_create(
     *,
     actor: User | None,
@@ -280,7 +240,7 @@ def activity_plan_create(
     """A new aktivitetsplan for a year of the verksamhetsplan, as a draft."""
     with transaction.atomic(), history_context(actor):
         _check_year(operational_plan, year)
-        plan = _save_first_plan_of_year(
+        plan = _save(
             ActivityPlan(
                 healthcare_region_id=operational_plan.healthcare_region_id,
                 operational_plan=operational_plan,
@@ -683,7 +643,7 @@ def activity_plan_copy_to_year(
             raise ValidationError(
                 {"activities": _("Någon av de valda aktiviteterna hör inte till planen.")}
             )
-        new_plan = _save_first_plan_of_year(
+        new_plan = _save(
             ActivityPlan(
                 healthcare_region_id=plan.healthcare_region_id,
                 operational_plan=operational_plan,

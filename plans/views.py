@@ -135,12 +135,10 @@ def activity_plan_create(request, hr):
     if not selectors.can_manage_plans(request.user, healthcare_region):
         raise PermissionDenied
     form = ActivityPlanForm(form_data(request), healthcare_region=healthcare_region)
-    existing = _PlanOfYear()
     if request.method == "POST":
         plan = save_form(
             form,
-            lambda data: existing.create(
-                services.activity_plan_create,
+            lambda data: services.activity_plan_create(
                 actor=request.user,
                 **{k: data[k] for k in ("operational_plan", "year", "title", "introduction")},
             ),
@@ -158,23 +156,8 @@ def activity_plan_create(request, hr):
             "title": _("Ny aktivitetsplan"),
             "back_url": reverse("plans:section", kwargs={"hr": hr}),
             "submit_label": _("Skapa aktivitetsplanen"),
-            "existing": existing.plan,
         },
     )
-
-
-class _PlanOfYear:
-    """Runs a service that makes a year's first aktivitetsplan; when the year has one
-    already, keeps it, so the page can link to it beside the form's message."""
-
-    plan = None
-
-    def create(self, service, **kwargs):
-        try:
-            return service(**kwargs)
-        except services.PlanOfYearExists as refused:
-            self.plan = refused.plan
-            raise
 
 
 def _plan_context(request, healthcare_region, plan):
@@ -829,12 +812,10 @@ def activity_plan_next_year(request, hr, pk):
     healthcare_region = healthcare_region_for_request(request, hr)
     plan = selectors.plan_for_user(request.user, healthcare_region, AP, pk, change=True)
     form = NextYearForm(form_data(request), plan=plan)
-    existing = _PlanOfYear()
     if request.method == "POST":
         saved = save_form(
             form,
-            lambda data: existing.create(
-                services.activity_plan_copy_to_year,
+            lambda data: services.activity_plan_copy_to_year(
                 actor=request.user,
                 plan=plan,
                 year=data["year"],
@@ -855,7 +836,6 @@ def activity_plan_next_year(request, hr, pk):
             "subtitle": _("Fokusområdena följer med; välj vilka aktiviteter som ska föras över."),
             "back_url": plan.get_absolute_url(),
             "submit_label": _("Skapa aktivitetsplanen"),
-            "existing": existing.plan,
         },
     )
 

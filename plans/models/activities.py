@@ -39,11 +39,6 @@ class ActivityPlan(PlanDocument):
                 condition=~Q(state="beslutad") | Q(decision__isnull=False),
                 name="activityplan_decided_has_decision",
             ),
-            # One plan a year: its later versions are numbered on from the first.
-            models.UniqueConstraint(
-                fields=["healthcare_region", "year", "version"],
-                name="activityplan_one_per_year_and_version",
-            ),
         ]
 
     def get_absolute_url(self):

@@ -1,6 +1,5 @@
 import csv
 import io
-import threading
 
 import openpyxl
 import pytest
@@ -9,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans import services
 from plans.models import Activity, ActivityPlan, PlanState
 from tests.factories import BodyFactory
 from tests.plans.factories import ActivityFactory, FocusAreaFactory
@@ -239,49 +237,3 @@ def test_the_decision_form_tells_meetings_apart_by_date_and_body(
     client.force_login(kansli)
     page = client.get(_url("activity_plan_decide", draft_plan)).content.decode()
     assert f"{draft_meeting.date:%Y-%m-%d} Samverkansnämnden: Sammanträde i utkast" in page
-
-
-def test_a_second_plan_for_the_same_year_is_refused_with_a_link_to_the_first(
-    client, kansli, draft_plan, activity
-):
-    client.force_login(kansli)
-    url = _url("activity_plan_next_year", draft_plan)
-    first = client.post(url, {"year": 2024, "activities": [activity.pk]})
-    assert first.status_code == 302
-
-    second = client.post(url, {"year": 2024, "activities": [activity.pk]})
-
-    assert second.status_code == 200
-    existing = ActivityPlan.objects.get(year=2024)
-    page = second.content.decode()
-    assert "Det finns redan en aktivitetsplan för 2024: Aktivitetsplan 2024 (version 1)" in page
-    assert f'href="{existing.get_absolute_url()}"' in page
-    assert ActivityPlan.objects.filter(year=2024).count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_clicks_at_once_make_one_plan_for_the_year(kansli, draft_plan, activity):
-    # Two requests at once, each in its own transaction and connection.
-    barrier, results = threading.Barrier(2), []
-
-    def create():
-        try:
-            barrier.wait()
-            results.append(
-                services.activity_plan_copy_to_year(
-                    actor=kansli, plan=draft_plan, year=2024, activity_ids=[activity.pk]
-                )
-            )
-        except services.PlanOfYearExists as refused:
-            results.append(refused)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=create) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert ActivityPlan.objects.filter(year=2024).count() == 1
-    assert sorted(type(r).__name__ for r in results) == ["ActivityPlan", "PlanOfYearExists"]
