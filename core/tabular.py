@@ -78,6 +78,11 @@ def unescape_formula(value: str) -> str:
     return value
 
 
+def _lines(text: str) -> str:
+    # XML reads a carriage return as a line feed: written as one, so it reads back the same.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def ods_bytes(sheets: list[tuple[str, list[str], Iterable]]) -> bytes:
     """An OpenDocument spreadsheet of (title, header, rows) sheets, formulas escaped.
 
@@ -90,7 +95,7 @@ def ods_bytes(sheets: list[tuple[str, list[str], Iterable]]) -> bytes:
     for title, header, rows in sheets:
         dataset = tablib.Dataset(headers=[escape_formula(name) for name in header], title=title)
         for row in rows:
-            dataset.append([escape_formula(v) if isinstance(v, str) else v for v in row])
+            dataset.append([escape_formula(_lines(v)) if isinstance(v, str) else v for v in row])
         book.add_sheet(dataset)
     return book.export("ods")
 
