@@ -1,25 +1,31 @@
-"""Reading uploaded tables (CSV, XLSX) for every upload, and the formula escaping of exports.
+"""Reading uploaded tables (CSV, XLSX, ODS) for every upload, and writing them safely.
 
-One reader for price lines, indicator values and activities: it tells CSV from XLSX by
-the content, finds the header row, and refuses with a Swedish message (UploadRejected)
-whatever it cannot read exactly; each app keeps its own column checks.
+One reader for price lines, indicator values, activities and the admin's imports: it
+tells CSV, XLSX and OpenDocument (.ods) apart by the content, finds the header row, and
+refuses with a Swedish message (UploadRejected) whatever it cannot read exactly; each
+app keeps its own column checks. Exports escape formulas (escape_formula) in every
+format, ODS included (ods_bytes).
 
 The files are what Swedish offices produce: Excel's "CSV (semikolonavgränsad)" in
 Windows-1252, UTF-8 with or without a BOM, Excel for Mac's "CSV (Macintosh)" with CR
-line endings, Excel's "Unicode-text" (tab-separated UTF-16 LE with a BOM), and XLSX with
-title rows above the header or the table on another sheet than the first.
+line endings, Excel's "Unicode-text" (tab-separated UTF-16 LE with a BOM), XLSX with
+title rows above the header or the table on another sheet than the first, and the .ods
+that LibreOffice saves.
 
 Hostile files are bounded before and while they are parsed: an XLSX is a zip, so its
 members are counted and their unpacked sizes and XML tags summed first (a 290 kB file
 can unpack to 100 MB); the sheet is then read as a stream, row by row, with limits on
 rows, cells and nesting, and XML with a DTD (entity expansion) is refused by defusedxml.
+An ODS is bounded the same way; its repeats (`table:number-rows-repeated`, which
+LibreOffice writes for the million empty rows under a table) are counted, never expanded
+unless they hold a value, and then only within the row and column limits.
 """
 
 import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
@@ -72,21 +78,43 @@ def unescape_formula(value: str) -> str:
     return value
 
 
+def _lines(text: str) -> str:
+    # XML reads a carriage return as a line feed: written as one, so it reads back the same.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def ods_bytes(sheets: list[tuple[str, list[str], Iterable]]) -> bytes:
+    """An OpenDocument spreadsheet of (title, header, rows) sheets, formulas escaped.
+
+    Written with tablib and odfpy (tablib[ods]); a number (a price as Decimal) becomes a
+    number cell whose office:value is its exact text, so it reads back unchanged.
+    """
+    import tablib
+
+    book = tablib.Databook()
+    for title, header, rows in sheets:
+        dataset = tablib.Dataset(headers=[escape_formula(name) for name in header], title=title)
+        for row in rows:
+            dataset.append([escape_formula(_lines(v)) if isinstance(v, str) else v for v in row])
+        book.add_sheet(dataset)
+    return book.export("ods")
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one reader accepts; each is beyond what a real file of its kind reaches."""
 
     max_bytes: int  # the uploaded file
     max_rows: int  # rows under the header
-    max_unpacked_bytes: int  # XLSX: the zip's members together, unpacked
-    max_xml_tags: int  # XLSX: '<' in any one member, counted before it is parsed
-    max_members: int = 1_000  # XLSX: a workbook with charts and images has a few dozen
+    max_unpacked_bytes: int  # XLSX, ODS: the zip's members together, unpacked
+    max_xml_tags: int  # XLSX, ODS: '<' in any one member, counted before it is parsed
+    max_members: int = 1_000  # XLSX, ODS: a workbook with charts and images has a few dozen
     max_columns: int = 100  # cells further right are ignored (read, never kept)
     # XLSX: cells parsed in the whole workbook, kept or not. openpyxl's cell parser reads
     # some 40 000–80 000 cells a second here, so this is what bounds the seconds an upload
     # may hold a worker (bench/price_import.py measures the rate); a CSV has no such cost.
     max_cells: int = 300_000
-    formulas_as_text: bool = False  # XLSX: a formula as its '=…' text, else its cached value
+    formulas_as_text: bool = False  # XLSX, ODS: a formula as its '=…' text, else its value
 
 
 @dataclass
@@ -95,7 +123,7 @@ class Table:
 
     rows: list[list[str]]
     header: int  # index in rows of the header row (0 unless title rows come first)
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "ods"
     sheet: str = ""
     found_header: bool = True  # False: no row looked like a header; `header` is the first row
 
@@ -112,7 +140,7 @@ def read_table(
     header_score: Callable[[list[str]], int],
     min_score: int,
 ) -> Table:
-    """The file's rows as text cells, told CSV or XLSX by its content, never by its name.
+    """The file's rows as text cells, told CSV, XLSX or ODS by its content, never by its name.
 
     The header is the first row among the first HEADER_SEARCH_ROWS (on the first sheet
     that has one) whose `header_score` (how many cells name a known column) reaches
@@ -124,6 +152,8 @@ def read_table(
     if not data.strip():
         raise reject(_("Filen är tom."), filename)
     if data.startswith(b"PK\x03\x04"):
+        if _check_archive(filename, data, limits) == "ods":
+            return _ods_table(filename, data, limits, header_score, min_score)
         return _xlsx_table(filename, data, limits, header_score, min_score)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise reject(
@@ -131,7 +161,10 @@ def read_table(
             filename,
         )
     if data.startswith(b"%PDF"):
-        raise reject(_("Filen är varken en CSV-fil eller en Excelfil (.xlsx)."), filename)
+        raise reject(
+            _("Filen är varken en CSV-fil, en Excelfil (.xlsx) eller en OpenDocument-fil (.ods)."),
+            filename,
+        )
     return _csv_table(filename, data, limits, header_score, min_score)
 
 
@@ -304,7 +337,15 @@ def _reject_long_rows(rows, header, width, delimiter) -> None:
 # XLSX ---------------------------------------------------------------------------------
 
 
-def _unreadable(filename: str) -> UploadRejected:
+def _unreadable(filename: str, kind: str = "xlsx") -> UploadRejected:
+    if kind == "ods":
+        return reject(
+            _(
+                "OpenDocument-filen kunde inte läsas (den är trasig eller inte en riktig "
+                ".ods). Öppna den i LibreOffice Calc, spara den som .ods och försök igen."
+            ),
+            filename,
+        )
     return reject(
         _(
             "Excelfilen kunde inte läsas (den är trasig eller inte en riktig .xlsx). "
@@ -314,7 +355,16 @@ def _unreadable(filename: str) -> UploadRejected:
     )
 
 
-def _xml_refused(filename: str) -> UploadRejected:
+def _xml_refused(filename: str, kind: str = "xlsx") -> UploadRejected:
+    if kind == "ods":
+        return reject(
+            _(
+                "OpenDocument-filen innehåller trasig XML eller en DTD med entiteter, som "
+                "inte tas emot. Öppna den i LibreOffice Calc, spara den som .ods och "
+                "försök igen."
+            ),
+            filename,
+        )
     return reject(
         _(
             "Excelfilen innehåller trasig XML eller en DTD med entiteter, som inte "
@@ -324,28 +374,75 @@ def _xml_refused(filename: str) -> UploadRejected:
     )
 
 
-def _check_archive(filename: str, data: bytes, limits: Limits) -> None:
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _noun(kind: str | None) -> str:
+    return {"xlsx": _("Excelfilen"), "ods": _("OpenDocument-filen")}.get(kind, _("Zip-filen"))
+
+
+def _archive_kind(filename: str, archive: zipfile.ZipFile, names: set[str]) -> str | None:
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "mimetype" in names:
+        try:
+            with archive.open("mimetype") as member:
+                mimetype = member.read(200).strip()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, RuntimeError):
+            raise _unreadable(filename, "ods") from None
+        if mimetype == ODS_MIMETYPE:
+            return "ods"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument."):
+            raise reject(
+                _(
+                    "Filen är ett OpenDocument-dokument men inget kalkylblad. Spara tabellen "
+                    "i LibreOffice Calc som .ods, eller som .xlsx eller CSV."
+                ),
+                filename,
+            )
+    return None
+
+
+def _check_archive(filename: str, data: bytes, limits: Limits) -> str:
+    """'xlsx' or 'ods', told by the zip's members; refused when its sizes exceed the limits."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise _unreadable(filename) from None
+    names = {info.filename for info in infos}
+    kind = _archive_kind(filename, archive, names) if len(infos) <= limits.max_members else None
     if len(infos) > limits.max_members:
         raise reject(
-            _("Excelfilen består av %(n)s delar; en prislista eller tabell har högst %(max)s.")
-            % {"n": len(infos), "max": limits.max_members},
+            _("%(file)s består av %(n)s delar; en prislista eller tabell har högst %(max)s.")
+            % {
+                "file": _noun("xlsx" if "xl/workbook.xml" in names else None),
+                "n": len(infos),
+                "max": limits.max_members,
+            },
             filename,
         )
-    if "xl/workbook.xml" not in {info.filename for info in infos}:
-        raise reject(_("Filen är en zip-fil men inte en Excelfil (.xlsx)."), filename)
+    if kind is None:
+        raise reject(
+            _(
+                "Filen är en zip-fil men varken en Excelfil (.xlsx) eller en OpenDocument-fil (.ods)."
+            ),
+            filename,
+        )
+    if kind == "ods" and "content.xml" not in names:
+        raise _unreadable(filename, kind)
     unpacked = sum(info.file_size for info in infos)
     if unpacked > limits.max_unpacked_bytes:
         raise reject(
             _(
-                "Excelfilen är %(size)s MB uppackad; högst %(max)s MB tas emot. Dela "
+                "%(file)s är %(size)s MB uppackad; högst %(max)s MB tas emot. Dela "
                 "upp filen eller spara den som CSV."
             )
-            % {"size": _mb(unpacked), "max": _mb(limits.max_unpacked_bytes)},
+            % {
+                "file": _noun(kind),
+                "size": _mb(unpacked),
+                "max": _mb(limits.max_unpacked_bytes),
+            },
             filename,
         )
     # The declared sizes bound what is unpacked: zipfile stops at a member's declared size
@@ -368,16 +465,22 @@ def _check_archive(filename: str, data: bytes, limits: Limits) -> None:
             NotImplementedError,
             RuntimeError,
         ):
-            raise _unreadable(filename) from None
+            raise _unreadable(filename, kind) from None
         if tags > limits.max_xml_tags:
             raise reject(
                 _(
-                    "Excelfilen är för stor uppackad (%(part)s har %(n)s XML-taggar; "
+                    "%(file)s är för stor uppackad (%(part)s har %(n)s XML-taggar; "
                     "högst %(max)s tas emot)."
                 )
-                % {"part": info.filename, "n": tags, "max": limits.max_xml_tags},
+                % {
+                    "file": _noun(kind),
+                    "part": info.filename,
+                    "n": tags,
+                    "max": limits.max_xml_tags,
+                },
                 filename,
             )
+    return kind
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -530,7 +633,6 @@ def _sheet_rows(
 
 
 def _xlsx_table(filename, data, limits, header_score, min_score) -> Table:
-    _check_archive(filename, data, limits)
     # openpyxl raises whatever the broken part of a file makes it raise (KeyError,
     # TypeError, its own exceptions …): inside it, every failure is the file's.
     try:
@@ -591,3 +693,214 @@ def _find_sheet(workbook, filename, limits, header_score, min_score) -> Table:
     title, head, rows_of = first
     rows = head + list(rows_of)
     return Table(rows, _first_filled(rows), "xlsx", title, found_header=False)
+
+
+# ODS ----------------------------------------------------------------------------------
+
+_TABLE_NS = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE_NS = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT_NS = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_ODS_TABLE, _ODS_ROW = f"{_TABLE_NS}table", f"{_TABLE_NS}table-row"
+_ODS_CELLS = {f"{_TABLE_NS}table-cell", f"{_TABLE_NS}covered-table-cell"}
+_ODS_COVERED = f"{_TABLE_NS}covered-table-cell"
+_ODS_COLUMNS_REPEATED = f"{_TABLE_NS}number-columns-repeated"
+_ODS_ROWS_REPEATED = f"{_TABLE_NS}number-rows-repeated"
+_ODS_FORMULA = f"{_TABLE_NS}formula"
+_ODS_VALUE_TYPE = f"{_OFFICE_NS}value-type"
+_ODS_VALUE = f"{_OFFICE_NS}value"
+_ODS_DATE = f"{_OFFICE_NS}date-value"
+_ODS_P = f"{_TEXT_NS}p"
+_ODS_SPACE, _ODS_TAB, _ODS_BREAK = f"{_TEXT_NS}s", f"{_TEXT_NS}tab", f"{_TEXT_NS}line-break"
+_ODS_NUMBERS = {"float", "currency", "percentage"}
+MAX_SPACES = 1_000  # <text:s text:c="…"/>: a run of spaces; a cell holds far fewer
+
+
+def _repeat(element, name: str, filename: str) -> int:
+    given = element.get(name)
+    if given is None:
+        return 1
+    try:
+        count = int(given)
+    except ValueError:
+        raise _unreadable(filename, "ods") from None
+    if count < 1:
+        raise _unreadable(filename, "ods")
+    return count
+
+
+def _ods_number(text: str) -> str:
+    """office:value as the text a number cell has elsewhere: exact, with a decimal comma.
+
+    The attribute is the number as written (2850.5, 1E-05), never rounded through a float.
+    """
+    try:
+        number = Decimal(text.strip())
+    except ArithmeticError:
+        return text
+    if not number.is_finite() or not -30 < number.adjusted() < 30:
+        return text  # kept as written: the app's check refuses it with the cell's value
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f").replace(".", ",")
+
+
+def _ods_paragraph(element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag
+        if tag == _ODS_SPACE:
+            given = child.get(f"{_TEXT_NS}c", "1")
+            parts.append(" " * min(int(given) if given.isdigit() else 1, MAX_SPACES))
+        elif tag == _ODS_TAB:
+            parts.append("\t")
+        elif tag == _ODS_BREAK:
+            parts.append("\n")
+        elif not tag.startswith(_OFFICE_NS):  # office:annotation is a comment, not the value
+            parts.append(_ods_paragraph(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _ods_cell(element, formulas_as_text: bool) -> str:
+    if formulas_as_text and (formula := element.get(_ODS_FORMULA)):
+        # "of:=[.A1]*2": the namespace prefix before the formula itself.
+        return formula.split(":", 1)[1] if formula[:1] != "=" and ":" in formula else formula
+    kind = element.get(_ODS_VALUE_TYPE)
+    if kind in _ODS_NUMBERS and (value := element.get(_ODS_VALUE)) is not None:
+        return _ods_number(value)
+    if kind == "date" and (value := element.get(_ODS_DATE)):
+        return value[:10]
+    return "\n".join(_ods_paragraph(p) for p in element if p.tag == _ODS_P)
+
+
+def _ods_items(source, limits: Limits, filename: str) -> Iterator[tuple[str, object]]:
+    """("sheet", name), then ("row", cells) for each row, then ("end", name); streamed.
+
+    A repeated empty row or cell is only counted; empty rows at the end of a sheet (where
+    LibreOffice writes one row repeated a million times) are dropped, and those between
+    rows with values become empty rows, within the row limit. A repeated row or cell with
+    a value is expanded, and refused if that passes the row or column limit.
+    """
+    max_row = limits.max_rows + HEADER_SEARCH_ROWS + 1
+    max_columns = limits.max_columns
+    formulas_as_text = limits.formulas_as_text
+    title = ""
+    number = pending = column = 0
+    cells: list[tuple[int, str]] = []
+    depth = parts = others = 0  # depth: inside how many cells (a cell may hold a table)
+
+    def too_many_rows():
+        return reject(_("Filen har fler än %(n)s rader.") % {"n": limits.max_rows}, filename)
+
+    for event, element in iterparse(source, events=("start", "end"), forbid_dtd=True):
+        tag = element.tag
+        if event == "start":
+            if tag in _ODS_CELLS:
+                depth += 1
+                parts = 0
+            elif tag == _ODS_TABLE and depth == 0:
+                title = element.get(f"{_TABLE_NS}name", "")
+                number = pending = 0
+                yield "sheet", title
+            continue
+        if tag in _ODS_CELLS:
+            depth -= 1
+            if depth:
+                continue
+            repeat = _repeat(element, _ODS_COLUMNS_REPEATED, filename)
+            value = "" if tag == _ODS_COVERED else _ods_cell(element, formulas_as_text)
+            element.clear()
+            if value:
+                if column + repeat > EXCEL_MAX_COLUMNS:
+                    raise reject(
+                        _(
+                            "Bladet ”%(sheet)s” har en rad med fler än %(n)s celler, "
+                            "vilket LibreOffice och Excel inte tillåter."
+                        )
+                        % {"sheet": title, "n": EXCEL_MAX_COLUMNS},
+                        filename,
+                    )
+                cells.extend(
+                    (position, value)
+                    for position in range(column + 1, min(column + repeat, max_columns) + 1)
+                )
+            column += repeat
+        elif depth:
+            parts += 1
+            if parts > MAX_CELL_PARTS:
+                raise reject(
+                    _("En cell i bladet ”%(sheet)s” är orimligt stor.") % {"sheet": title},
+                    filename,
+                )
+        elif tag == _ODS_ROW:
+            repeat = _repeat(element, _ODS_ROWS_REPEATED, filename)
+            element.clear()
+            if not cells:
+                pending += repeat  # never expanded: only rows with values after it count
+            else:
+                if number + pending + repeat > max_row:
+                    raise too_many_rows()
+                for _gap in range(pending):
+                    yield "row", []
+                values = [""] * cells[-1][0]
+                for position, value in cells:
+                    values[position - 1] = value
+                for _copy in range(repeat):
+                    yield "row", values.copy() if repeat > 1 else values
+                number += pending + repeat
+                pending = 0
+            cells, column = [], 0
+        elif tag == _ODS_TABLE:
+            element.clear()
+            yield "end", title
+        else:
+            others += 1
+            if others > MAX_OTHER_ELEMENTS:
+                raise reject(
+                    _("Bladet ”%(sheet)s” har orimligt många element utöver raderna.")
+                    % {"sheet": title},
+                    filename,
+                )
+            element.clear()
+
+
+def _ods_table(filename, data, limits, header_score, min_score) -> Table:
+    """The sheet with the header (else the first), as _xlsx_table finds it."""
+    first: tuple[str, list[list[str]]] | None = None
+    found: Table | None = None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as source:
+            items = _ods_items(source, limits, filename)
+            rows: list[list[str]] = []
+            index, keep = -1, True
+            for kind, payload in items:
+                if kind == "sheet":
+                    rows, index, keep = [], -1, True
+                elif kind == "row":
+                    if index < 0 and len(rows) < HEADER_SEARCH_ROWS:
+                        if header_score(payload) >= min_score:
+                            index = len(rows)
+                    elif index < 0 and first is not None:
+                        keep = False  # not the header sheet and not the first: not needed
+                    if keep:
+                        rows.append(payload)
+                elif index >= 0:
+                    found = Table(rows, index, "ods", payload)
+                    break
+                elif first is None:
+                    first = (payload, rows)
+            items.close()
+    except UploadRejected:
+        raise
+    except (DefusedXmlException, ParseError, SyntaxError):
+        raise _xml_refused(filename, "ods") from None
+    except Exception:
+        raise _unreadable(filename, "ods") from None
+    if found is None:
+        if first is None:
+            raise reject(_("OpenDocument-filen har inga kalkylblad."), filename)
+        title, rows = first
+        found = Table(rows, _first_filled(rows), "ods", title, found_header=False)
+    if any("\x00" in "".join(row) for row in found.rows):
+        _reject_nul(found.rows, found.header)
+    return found

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.importexport import ImportExportAdmin
 from knowledge.models import (
     Goal,
     GroupKindName,
@@ -14,6 +15,12 @@ from knowledge.models import (
     RegionalGroup,
     RegionalGroupMembership,
 )
+from knowledge.resources import (
+    NationalGroupResource,
+    NationalProgramAreaResource,
+    RegionalGroupMembershipResource,
+    RegionalGroupResource,
+)
 
 
 class HostingInline(admin.TabularInline):
@@ -22,7 +29,8 @@ class HostingInline(admin.TabularInline):
 
 
 @admin.register(NationalProgramArea)
-class NationalProgramAreaAdmin(admin.ModelAdmin):
+class NationalProgramAreaAdmin(ImportExportAdmin):
+    resource_classes = [NationalProgramAreaResource]
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -30,7 +38,8 @@ class NationalProgramAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(NationalGroup)
-class NationalGroupAdmin(admin.ModelAdmin):
+class NationalGroupAdmin(ImportExportAdmin):
+    resource_classes = [NationalGroupResource]
     list_display = ("name", "kind", "slug")
     list_filter = ("kind",)
     prepopulated_fields = {"slug": ("name",)}
@@ -63,6 +72,15 @@ class KnowledgeCouncilAdmin(admin.ModelAdmin):
     inlines = [CouncilMembershipInline]
 
 
+@admin.register(RegionalGroupMembership)
+class RegionalGroupMembershipAdmin(ImportExportAdmin):
+    resource_classes = [RegionalGroupMembershipResource]
+    list_display = ("person", "group", "region", "role", "starts_on", "ends_on")
+    list_filter = ("group__healthcare_region", "role")
+    list_select_related = ("person", "group", "region")
+    raw_id_fields = ("person",)
+
+
 class GroupMembershipInline(admin.TabularInline):
     model = RegionalGroupMembership
     extra = 0
@@ -70,7 +88,8 @@ class GroupMembershipInline(admin.TabularInline):
 
 
 @admin.register(RegionalGroup)
-class RegionalGroupAdmin(admin.ModelAdmin):
+class RegionalGroupAdmin(ImportExportAdmin):
+    resource_classes = [RegionalGroupResource]
     list_display = (
         "name",
         "kind",

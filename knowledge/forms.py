@@ -181,7 +181,8 @@ class IndicatorUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fil"),
         help_text=_(
-            "CSV (semikolon- eller kommaseparerad) eller Excel (.xlsx) med kolumnerna "
+            "CSV (semikolon- eller kommaseparerad), Excel (.xlsx) eller OpenDocument (.ods) "
+            "med kolumnerna "
             "region (länskod eller namn), år och värde. Decimaler med komma."
         ),
     )

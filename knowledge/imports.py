@@ -50,13 +50,20 @@ def read_table(filename: str, data: bytes) -> Table:
         raise UploadRejected(
             [RowError(None, "", filename, _("Filen är inte en Excelfil (.xlsx)."))]
         )
+    if name.endswith(".ods") and not data.startswith(b"PK"):
+        raise UploadRejected(
+            [RowError(None, "", filename, _("Filen är inte en OpenDocument-fil (.ods)."))]
+        )
     if name.endswith((".csv", ".txt")) and data.startswith(b"PK"):
         raise UploadRejected([RowError(None, "", filename, _("Filen är inte en textfil (CSV)."))])
-    if not name.endswith((".xlsx", ".csv", ".txt")):
+    if not name.endswith((".xlsx", ".ods", ".csv", ".txt")):
         raise UploadRejected(
             [
                 RowError(
-                    None, "", filename, _("Filtypen stöds inte. Ladda upp en CSV- eller .xlsx-fil.")
+                    None,
+                    "",
+                    filename,
+                    _("Filtypen stöds inte. Ladda upp en CSV-, .xlsx- eller .ods-fil."),
                 )
             ]
         )

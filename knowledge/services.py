@@ -222,6 +222,23 @@ def group_membership_create(
         )
 
 
+def imported_row_save(*, actor: User | None, obj):
+    """Save one row of the admin's import (core.importexport) with the forms' checks.
+
+    A group is checked and its uppdrag sanitised as by regional_group_create, a
+    membership's region checked as by group_membership_create; violated constraints get
+    the same Swedish messages. The import's own transaction makes it all or none.
+    """
+    with transaction.atomic(), history_context(actor):
+        if isinstance(obj, RegionalGroup):
+            obj.mandate = sanitize_html(obj.mandate)
+            _check_group(obj)
+        elif isinstance(obj, RegionalGroupMembership):
+            hr = obj.group.healthcare_region
+            _check_region(hr.pk, obj.region, hr.name)
+        return _save(obj)
+
+
 def group_membership_end(
     *, actor: User | None, membership: RegionalGroupMembership, ends_on: datetime.date
 ) -> RegionalGroupMembership:

@@ -718,7 +718,7 @@ def indicator_value_create(request, hr, pk):
 
 @login_required
 def indicator_upload(request, hr, pk):
-    """Upload a CSV or XLSX of values; every bad row is reported and nothing is written."""
+    """Upload a CSV, XLSX or ODS of values; every bad row is reported and nothing is written."""
     healthcare_region = healthcare_region_for_request(request, hr)
     indicator = selectors.indicator_for_user(request.user, healthcare_region, pk, change=True)
     form = IndicatorUploadForm(

@@ -187,17 +187,18 @@ class ImportForm(forms.Form):
     MAX_BYTES = 2 * 1024 * 1024
 
     file = forms.FileField(
-        label=_("Fil (XLSX eller CSV)"),
+        label=_("Fil (XLSX, ODS eller CSV)"),
         help_text=_(
-            "Kolumner: Fokusområde, Aktivitet, Beskrivning, Ansvarig, Regioner. Högst 2 MB."
+            "Excel (.xlsx), OpenDocument (.ods) eller CSV. Kolumner: Fokusområde, Aktivitet, "
+            "Beskrivning, Ansvarig, Regioner. Högst 2 MB."
         ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()
-        if not name.endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("Filen måste vara en XLSX- eller CSV-fil."))
+        if not name.endswith((".xlsx", ".ods", ".csv")):
+            raise forms.ValidationError(_("Filen måste vara en XLSX-, ODS- eller CSV-fil."))
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("Filen är större än 2 MB."))
         return upload

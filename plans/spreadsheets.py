@@ -1,4 +1,4 @@
-"""An aktivitetsplan as XLSX and CSV, and activities read from such a file.
+"""An aktivitetsplan as XLSX, ODS and CSV, and activities read from such a file.
 
 Exports escape formulas: a spreadsheet program runs a cell that starts with
 = + - @ (or a tab or carriage return before one), so such a cell gets a leading
@@ -15,7 +15,14 @@ import openpyxl
 from django.utils.translation import gettext as _
 
 from core import tabular
-from core.tabular import Limits, RowError, UploadRejected, escape_formula, unescape_formula
+from core.tabular import (
+    Limits,
+    RowError,
+    UploadRejected,
+    escape_formula,
+    ods_bytes,
+    unescape_formula,
+)
 from plans import selectors
 from plans.models import ActivityPlan
 from plans.richtext import plain
@@ -71,6 +78,10 @@ def export_xlsx(plan: ActivityPlan) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_ods(plan: ActivityPlan) -> bytes:
+    return ods_bytes([(str(plan.year), COLUMNS, activity_rows(plan))])
 
 
 @dataclass

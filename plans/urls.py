@@ -7,7 +7,7 @@ app_name = "plans"
 
 
 class ExportFormat:
-    regex = "xlsx|csv"
+    regex = "xlsx|ods|csv"
 
     def to_python(self, value):
         return value

@@ -850,6 +850,9 @@ def activity_plan_export(request, hr, pk, fmt):
     if fmt == "xlsx":
         content = spreadsheets.export_xlsx(plan)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "ods":
+        content = spreadsheets.export_ods(plan)
+        content_type = "application/vnd.oasis.opendocument.spreadsheet"
     else:
         content, content_type = spreadsheets.export_csv(plan), "text/csv; charset=utf-8"
     return HttpResponse(

@@ -15,8 +15,8 @@ class PriceUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Fil med prisrader"),
         help_text=_(
-            "CSV (semikolon- eller kommaseparerad) eller Excel (.xlsx), högst 10 MB, med "
-            "rubrikraden i mallen. Pris i kronor, t.ex. 74 750 eller 1 234,50."
+            "CSV (semikolon- eller kommaseparerad), Excel (.xlsx) eller OpenDocument (.ods), "
+            "högst 10 MB, med rubrikraden i mallen. Pris i kronor, t.ex. 74 750 eller 1 234,50."
         ),
         error_messages={"required": _("Välj filen som ska laddas upp.")},
     )

@@ -151,9 +151,9 @@ def _header_score(row: list[str]) -> int:
 
 
 def read_table(filename: str, data: bytes) -> Table:
-    """The file's rows as text cells, told CSV or XLSX by its content, never by its name.
+    """The file's rows as text cells, told CSV, XLSX or ODS by its content, never by its name.
 
-    Refuses files over 10 MB and files that are neither CSV nor XLSX, whatever their name;
+    Refuses files over 10 MB and files that are neither CSV, XLSX nor ODS, whatever their name;
     the header is the first row naming three known columns among the first 20 rows (of
     the first sheet that has one).
     """
@@ -321,7 +321,7 @@ def check_lines(table: Table, region: Region) -> list[PriceLine]:
             )
         raise UploadRejected(errors)
     body, numbers = _non_blank(rows[header + 1 :], header + 2)
-    is_xlsx = table.kind == "xlsx"
+    is_xlsx = table.kind in ("xlsx", "ods")  # formulas read as their text: refused
     if not body:
         raise _reject(_("Filen har en rubrikrad men inga prisrader."))
     if len(body) > MAX_ROWS:
@@ -549,7 +549,7 @@ def _in_row_order(found: list[tuple[int, int, int, RowError]]) -> list[RowError]
 
 
 def read_price_file(filename: str, data: bytes, region: Region) -> tuple[list[PriceLine], str]:
-    """Every line of an uploaded CSV or XLSX, checked; raises UploadRejected with all errors."""
+    """Every line of an uploaded CSV, XLSX or ODS, checked; raises UploadRejected with all errors."""
     with _no_cycle_collection():
         table = read_table(filename, data)
         kind = table.kind

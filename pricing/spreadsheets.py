@@ -1,4 +1,4 @@
-"""The upload template and the exports of a price list: XLSX, CSV and JSON (open data).
+"""The upload template and the exports of a price list: XLSX, ODS, CSV and JSON (open data).
 
 Exports escape formulas: a spreadsheet program runs a cell that starts with
 = + - @ (or a tab or carriage return), so such a text cell gets a leading apostrophe
@@ -8,6 +8,7 @@ its lines, correct them and upload the file again.
 
 import csv
 import io
+import itertools
 import json
 
 import openpyxl
@@ -15,12 +16,25 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.formatting import decimal_comma
-from core.tabular import escape_formula
+from core.tabular import escape_formula, ods_bytes
 from pricing.imports import CATEGORY_LABELS, TEMPLATE_COLUMNS, UNIT_LABELS
 from pricing.models import Category, PriceList, Unit
 
 CATEGORY_LABEL = dict(Category.choices)
 UNIT_LABEL = dict(Unit.choices)
+
+
+EXAMPLE_LINE = (
+    "20",
+    "Falu lasarett",
+    "Kardiologi",
+    str(Category.DOCTOR_VISIT.label),
+    "LB-KARD",
+    "Läkarbesök, kardiologi",
+    str(Unit.VISIT.label),
+    2850,
+    "Exempelrad – ta bort",
+)
 
 
 def template_xlsx() -> bytes:
@@ -31,19 +45,7 @@ def template_xlsx() -> bytes:
     sheet.append(TEMPLATE_COLUMNS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    sheet.append(
-        [
-            "20",
-            "Falu lasarett",
-            "Kardiologi",
-            str(Category.DOCTOR_VISIT.label),
-            "LB-KARD",
-            "Läkarbesök, kardiologi",
-            str(Unit.VISIT.label),
-            2850,
-            "Exempelrad – ta bort",
-        ]
-    )
+    sheet.append(list(EXAMPLE_LINE))
     lists = workbook.create_sheet("Listor")
     for row, label in enumerate(CATEGORY_LABELS, start=1):
         lists.cell(row=row, column=1, value=label)
@@ -86,6 +88,24 @@ def template_xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def template_ods() -> bytes:
+    """The upload template for LibreOffice: the XLSX one's header and example line.
+
+    The lists of kategori and enhet are a second sheet to copy from: tablib writes no
+    drop-down lists (content validations).
+    """
+    lists = [
+        [category, unit]
+        for category, unit in itertools.zip_longest(CATEGORY_LABELS, UNIT_LABELS, fillvalue="")
+    ]
+    return ods_bytes(
+        [
+            ("Prisrader", TEMPLATE_COLUMNS, [EXAMPLE_LINE]),
+            ("Listor", [TEMPLATE_COLUMNS[3], TEMPLATE_COLUMNS[6]], lists),
+        ]
+    )
+
+
 def _rows(items):
     for item in items:
         yield (
@@ -122,6 +142,10 @@ def export_xlsx(price_list: PriceList, items) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def export_ods(price_list: PriceList, items) -> bytes:
+    return ods_bytes([(f"Prislista {price_list.year}", TEMPLATE_COLUMNS, _rows(items))])
 
 
 def export_json(price_list: PriceList, items) -> bytes:

@@ -6,7 +6,7 @@ app_name = "pricing"
 
 
 class ExportFormat:
-    regex = "csv|xlsx|json"
+    regex = "csv|xlsx|ods|json"
 
     def to_python(self, value):
         return value
@@ -21,6 +21,7 @@ urlpatterns = [
     path("", views.section, name="section"),
     path("ny/", views.price_list_create, name="price_list_create"),
     path("mall.xlsx", views.template, name="template"),
+    path("mall.ods", views.template, {"fmt": "ods"}, name="template_ods"),
     path("jamfor/", views.compare, name="compare"),
     path("api/openapi.json", api.schema, name="api_schema"),
     path("api/v1/<int:year>/<str:scb>/prisrader", api.submit, name="api_submit"),

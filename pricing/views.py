@@ -271,13 +271,16 @@ def submission_detail(request, hr, year, scb, pk):
     )
 
 
-def template(request, hr):
+def template(request, hr, fmt="xlsx"):
     healthcare_region_for_request(request, hr)
+    if fmt == "ods":
+        return _download(spreadsheets.template_ods(), "prisrader-mall.ods", "ods")
     return _download(spreadsheets.template_xlsx(), "prisrader-mall.xlsx", "xlsx")
 
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
@@ -290,7 +293,7 @@ def _download(data: bytes, filename: str, kind: str) -> HttpResponse:
 
 
 def export(request, hr, year, fmt):
-    """The list as XLSX or CSV, or JSON (open data), with the lines the user may read."""
+    """The list as XLSX, ODS or CSV, or JSON (open data), with the lines the user may read."""
     healthcare_region = healthcare_region_for_request(request, hr)
     price_list = selectors.price_list_for_user(request.user, healthcare_region, year)
     items = selectors.items_for_user(request.user, price_list).iterator(chunk_size=5000)
@@ -299,6 +302,8 @@ def export(request, hr, year, fmt):
         return _download(spreadsheets.export_csv(items), name, fmt)
     if fmt == "xlsx":
         return _download(spreadsheets.export_xlsx(price_list, items), name, fmt)
+    if fmt == "ods":
+        return _download(spreadsheets.export_ods(price_list, items), name, fmt)
     response = _download(spreadsheets.export_json(price_list, items), name, "json")
     if price_list.is_public:
         response["Access-Control-Allow-Origin"] = "*"

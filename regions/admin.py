@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from core.importexport import ImportExportAdmin
 from regions.models import (
     AgendaItem,
     AuditEvent,
@@ -14,6 +15,7 @@ from regions.models import (
     RoleGroup,
     User,
 )
+from regions.resources import BodyResource, MembershipResource, PersonResource
 
 
 @admin.register(User)
@@ -44,7 +46,8 @@ class RoleGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(ImportExportAdmin):
+    resource_classes = [BodyResource]
     list_display = ("name", "kind", "healthcare_region", "parent")
     list_filter = ("healthcare_region", "kind")
     list_select_related = ("healthcare_region", "parent")
@@ -52,14 +55,16 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ImportExportAdmin):
+    resource_classes = [PersonResource]
     list_display = ("last_name", "first_name", "title", "email", "user")
     search_fields = ("first_name", "last_name", "email")
     raw_id_fields = ("user",)
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ImportExportAdmin):
+    resource_classes = [MembershipResource]
     list_display = ("person", "body", "region", "role", "starts_on", "ends_on")
     list_filter = ("body__healthcare_region", "role")
     list_select_related = ("person", "body", "region")

@@ -230,6 +230,27 @@ def membership_end(
     return membership_update(actor=actor, membership=membership, fields={"ends_on": ends_on})
 
 
+def imported_row_save(*, actor: User | None, obj: Body | Person | Membership):
+    """Save one row of the admin's import (core.importexport) with the forms' checks.
+
+    A membership gets the checks and Swedish constraint messages of membership_create;
+    a body or person its full_clean. The import's own transaction makes it all or none.
+    """
+    with transaction.atomic(), history_context(actor):
+        if isinstance(obj, Membership):
+            return _save_membership(obj)
+        if (
+            isinstance(obj, Body)
+            and obj.parent_id
+            and (
+                obj.parent.healthcare_region_id != obj.healthcare_region_id
+                or obj.parent_id == obj.pk
+            )
+        ):
+            raise ValidationError({"parent": _("Organet kan inte ingå i det valda organet.")})
+        return _save(obj)
+
+
 # Meetings, agenda items, decisions -------------------------------------------------
 
 

@@ -174,6 +174,12 @@ AXES_VERBOSE = False  # no banner on every management command
 # Reports through the accessibility statement's form per client address and hour.
 ACCESSIBILITY_REPORTS_PER_HOUR = env.integer("ACCESSIBILITY_REPORTS_PER_HOUR", 5, minimum=1)
 
+# django-import-export (the admin's import and export of reference data): all rows or
+# none, formulas escaped on export. Its formats (XLSX, CSV and ODS, read by core.tabular)
+# are set on core.importexport.ImportExportAdmin, since settings cannot import them.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

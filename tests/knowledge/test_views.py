@@ -1,5 +1,6 @@
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.tabular import ods_bytes
 from knowledge.models import Goal, GroupKind, GroupRole, Hosting, IndicatorValue, RegionalGroup
+from tests import ods
 from tests.factories import RegionFactory
 from tests.knowledge.factories import (
     CouncilMembershipFactory,
@@ -692,3 +695,40 @@ def test_a_hosting_overlapping_another_host_or_ending_before_it_starts_writes_no
     response = client.post(url("hosting_create"), {})
     assert set(response.context["form"].errors) == {"program_area", "starts_on"}
     assert list(Hosting.objects.values_list("healthcare_region", flat=True)) == [sodra.pk]
+
+
+def test_an_ods_file_of_values_is_read_exactly(client, kansli, indicator, uppsala, dalarna):
+    client.force_login(kansli)
+    content = ods.workbook(
+        (
+            "Värden",
+            [
+                ["Indikatorvärden 2023"],
+                ["region", "år", "värde"],
+                ["03", 2023, Decimal("71.25")],
+                ["Region Dalarna", 2023, 68],
+            ],
+        )
+    )
+    assert _upload(client, indicator, "varden.ods", content).status_code == 302
+    assert {(v.region.scb_code, v.year, str(v.value)) for v in IndicatorValue.objects.all()} == {
+        ("03", 2023, "71.25"),
+        ("20", 2023, "68.00"),
+    }
+
+
+def test_values_written_as_ods_read_back_unchanged(client, kansli, indicator, uppsala):
+    client.force_login(kansli)
+    content = ods_bytes([("Värden", ["region", "år", "värde"], [["03", 2022, Decimal("0.5")]])])
+    assert _upload(client, indicator, "varden.ods", content).status_code == 302
+    assert str(IndicatorValue.objects.get().value) == "0.50"
+
+
+def test_a_hostile_ods_of_values_is_refused_and_writes_nothing(client, kansli, indicator, uppsala):
+    prolog = '<!DOCTYPE office:document-content [<!ENTITY a "aaaaaaaaaa">]>'
+    content = ods.ods(ods.content(ods.sheet("V", [["region", "år", "värde"]]), prolog=prolog))
+    client.force_login(kansli)
+    response = _upload(client, indicator, "varden.ods", content)
+    assert response.status_code == 200
+    assert "DTD" in " ".join(e.message for e in response.context["errors"])
+    assert not IndicatorValue.objects.exists()

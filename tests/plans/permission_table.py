@@ -161,6 +161,7 @@ ROWS = [
     # The exports show what the page shows (fmt_* come from the pricing table's objects).
     ("plans:activity_plan_export", ("hr", "p_plan_draft", "fmt_xlsx"), "get", KANSLI_SEES),
     ("plans:activity_plan_export", ("hr", "p_plan_review", "fmt_csv"), "get", INSIDERS),
+    ("plans:activity_plan_export", ("hr", "p_plan_review", "fmt_ods"), "get", INSIDERS),
     ("plans:activity_plan_export", ("hr", "p_plan_decided", "fmt_csv"), "get", PUBLIC),
     ("plans:activity_plan_update", ("hr", "p_plan_draft"), "get", KANSLI_ON_DRAFT),
     ("plans:activity_plan_update", ("hr", "p_plan_review"), "get", KANSLI_ON_HIDDEN),

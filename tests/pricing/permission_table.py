@@ -54,6 +54,7 @@ def pricing_objects(
         "fmt_csv": "csv",
         "fmt_json": "json",
         "fmt_xlsx": "xlsx",
+        "fmt_ods": "ods",
     }
 
 
@@ -84,6 +85,7 @@ KWARG_NAMES = {
     "fmt_csv": "fmt",
     "fmt_json": "fmt",
     "fmt_xlsx": "fmt",
+    "fmt_ods": "fmt",
 }
 
 # Insiders and every price contact of the sjukvårdsregion read a list being collected.
@@ -153,6 +155,7 @@ OWN_REGION_ONLY = {
 
 ROWS = [
     ("pricing:template", ("hr",), "get", PUBLIC),
+    ("pricing:template_ods", ("hr",), "get", PUBLIC),
     ("pricing:compare", ("hr",), "get", PUBLIC),
     ("pricing:api_schema", ("hr",), "get", PUBLIC),
     ("pricing:price_list_create", ("hr",), "get", KANSLI_ON_PUBLIC),
@@ -161,6 +164,8 @@ ROWS = [
     ("pricing:export", ("hr", "plist_decided", "fmt_json"), "get", PUBLIC),
     ("pricing:export", ("hr", "plist_decided", "fmt_csv"), "get", PUBLIC),
     ("pricing:export", ("hr", "plist_open", "fmt_xlsx"), "get", OPEN_LIST),
+    ("pricing:export", ("hr", "plist_open", "fmt_ods"), "get", OPEN_LIST),
+    ("pricing:export", ("hr", "plist_decided", "fmt_ods"), "get", PUBLIC),
     ("pricing:region_lines", ("hr", "plist_open", "uppsala"), "get", UPPSALA_DRAFT),
     ("pricing:region_lines", ("hr", "plist_open", "dalarna"), "get", OPEN_LIST),
     ("pricing:region_lines", ("hr", "plist_decided", "uppsala"), "get", PUBLIC),

@@ -5,6 +5,7 @@ Never another exception, never a partial write. Bounded in time: a few seconds e
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.tabular import unescape_formula
+from core.tabular import ods_bytes, unescape_formula
 from pricing.imports import UploadRejected, read_price_file
 from pricing.models import PriceItem, PriceSubmission
 from tests.pricing.factories import HEADER
@@ -23,6 +24,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+NOT_IN_ODF = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
 notes = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 prices = st.decimals(min_value=0, max_value=9_999_999, places=2, allow_nan=False)
@@ -129,6 +131,26 @@ def test_a_workbook_is_read_exactly_or_refused(dalarna, drawn, titles, instructi
     buffer = io.BytesIO()
     workbook.save(buffer)
     _read_or_refused("priser.xlsx", buffer.getvalue(), dalarna, drawn)
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(drawn=rows, titles=st.integers(0, 3), numbers=st.booleans())
+def test_an_ods_workbook_is_read_exactly_or_refused(dalarna, drawn, titles, numbers):
+    records = _records(drawn)
+    if numbers:  # prices as number cells, as LibreOffice saves a typed-in price
+        for record, (_h, _d, _n, price) in zip(records, drawn, strict=True):
+            record[7] = price
+    if any(NOT_IN_ODF.search(str(cell)) for record in records for cell in record):
+        return  # odfpy writes U+FFFD for what XML cannot hold or discourages; Excel refuses it
+    title_rows = [[f"Prislista {i}", *[""] * 8] for i in range(titles)]
+    if titles:
+        data = ods_bytes(
+            [("Prisrader", title_rows[0], [*title_rows[1:], HEADER.split(";"), *records])]
+        )
+    else:
+        data = ods_bytes([("Prisrader", HEADER.split(";"), records)])
+    _read_or_refused("priser.ods", data, dalarna, drawn)
 
 
 @pytest.mark.django_db

@@ -69,12 +69,15 @@ def test_a_file_over_ten_megabytes_is_refused_without_reading_it(
 
 
 @pytest.mark.django_db
-def test_a_file_that_is_neither_csv_nor_xlsx_gets_a_clear_message(
+def test_a_file_that_is_neither_csv_xlsx_nor_ods_gets_a_clear_message(
     client, open_list, price_contact_dalarna
 ):
     client.force_login(price_contact_dalarna)
     response = _upload(client, b"%PDF-1.4 ...", name="priser.pdf")
-    assert "varken en CSV-fil eller en Excelfil" in response.content.decode()
+    assert (
+        "varken en CSV-fil, en Excelfil (.xlsx) eller en OpenDocument-fil (.ods)"
+        in response.content.decode()
+    )
 
 
 @pytest.mark.django_db
