@@ -113,7 +113,7 @@ def test_a_job_left_running_by_a_dead_worker_is_queued_again(celery_worker, subj
             state=DocumentState.RUNNING,
             attempts=1,
             started_at=timezone.now()
-            - document_selectors.STALE_AFTER
+            - document_selectors.stale_after()
             - datetime.timedelta(minutes=1),
         )
         assert document_jobs.documents_requeue_stale() == [document.pk]
