@@ -156,13 +156,25 @@ def test_a_job_that_kills_every_worker_is_given_up_after_the_set_attempts_with_a
 
 def test_the_worker_replaces_its_process_after_the_set_number_of_tasks(own_workers, subject):
     # The project's settings (CELERY_WORKER_MAX_TASKS_PER_CHILD), not a command-line flag.
-    own_workers.start(
+    worker = own_workers.start(
         pool=("-P", "prefork", "-c", "1"), env={"CELERY_WORKER_MAX_TASKS_PER_CHILD": "2"}
     )
+    from samverkan.celery import app
+
+    stats = app.control.inspect([worker.nodename], timeout=5).stats()
+    assert stats[worker.nodename]["pool"]["max-tasks-per-child"] == 2
     documents = []
-    for _ in range(3):
+    for _ in range(4):
         document = document_jobs.document_request(actor=subject, subject=subject, kind="test.pid")
         documents.append(wait_done(document, 60, own_workers.logs))
 
     pids = [document.filename for document in documents]
-    assert pids[0] == pids[1] != pids[2]
+    assert pids[0] == pids[1] != pids[2] == pids[3]
+
+
+def test_the_production_worker_is_recycled_after_fifty_tasks(own_workers):
+    worker = own_workers.start(pool=("-P", "prefork", "-c", "1"))
+    from samverkan.celery import app
+
+    pool = app.control.inspect([worker.nodename], timeout=5).stats()[worker.nodename]["pool"]
+    assert pool["max-tasks-per-child"] == 50
