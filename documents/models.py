@@ -52,6 +52,11 @@ class GeneratedDocument(models.Model):
     )
     created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
     started_at = models.DateTimeField(_("påbörjad"), null=True, blank=True)
+    # Refreshed by the rendering worker while it works (documents.jobs): a job pågår
+    # without a recent heartbeat has lost its worker. `worker` is "host:pid" of the
+    # process that claimed it, so a redelivered message can tell that process is gone.
+    heartbeat_at = models.DateTimeField(_("senaste livstecken"), null=True, blank=True)
+    worker = models.CharField(_("arbetare"), max_length=200, blank=True)
     finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
     # A document rendered in parts: the sha256 of each part's HTML in order, and how
     # many of them are rendered (the progress the page shows).

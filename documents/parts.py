@@ -33,7 +33,14 @@ from django.utils.translation import gettext as _
 from core.queueing import enqueue_on_commit
 from documents import pdfmerge
 from documents.models import DocumentPart, DocumentState, GeneratedDocument
-from documents.outcomes import RETRY_POLICY, failure_reason, finish, store
+from documents.outcomes import (
+    RETRY_POLICY,
+    TRANSIENT_ERRORS,
+    failure_reason,
+    finish,
+    heartbeat,
+    store,
+)
 from documents.registry import (
     PDF_VARIANT,
     PartedRenderer,
@@ -113,8 +120,10 @@ def part_render(*, document_id: int, sha256: str, then_assemble: bool = True) ->
         return
     if not part.is_rendered and part.html:
         try:
-            content, pages, headings = render(part.html)
-        except OSError:
+            with heartbeat(document_id):
+                _touch(document_id)
+                content, pages, headings = render(part.html)
+        except TRANSIENT_ERRORS:
             raise
         except Exception as error:
             logger.exception("Part %s of document %s failed", sha256, document_id)
@@ -138,6 +147,13 @@ def part_render(*, document_id: int, sha256: str, then_assemble: bool = True) ->
             html="",
         )
     _count_done(document_id, then_assemble=then_assemble)
+
+
+def _touch(document_id: int) -> None:
+    """The job is alive while its parts are rendered, whichever worker renders them."""
+    GeneratedDocument.objects.filter(pk=document_id, state=DocumentState.RUNNING).update(
+        heartbeat_at=timezone.now()
+    )
 
 
 def _store_part_file(sha256: str, content: bytes) -> str:
@@ -199,8 +215,10 @@ def assemble(*, document_id: int) -> None:
     if document is None:
         return
     try:
-        _assemble(document)
-    except OSError:
+        with heartbeat(document.pk):
+            _touch(document.pk)
+            _assemble(document)
+    except TRANSIENT_ERRORS:
         raise
     except Exception as error:
         logger.exception("Assembling document %s failed", document.pk)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.http import Http404
@@ -10,8 +11,17 @@ from django.utils import timezone
 from documents.models import DocumentState, GeneratedDocument
 from documents.registry import registered
 
-# A render of the largest document takes seconds; a job "pågår" for this long has lost its worker.
-STALE_AFTER = datetime.timedelta(minutes=10)
+
+def stale_after() -> datetime.timedelta:
+    """A job "pågår" without a heartbeat for this long has lost its worker: the worker
+    refreshes the heartbeat every few seconds while it renders (documents.jobs)."""
+    return datetime.timedelta(seconds=settings.DOCUMENT_STALE_SECONDS)
+
+
+def queued_lost_after() -> datetime.timedelta:
+    """A job "köad" this long without being claimed has lost its message (the broker
+    restarted without persistence, say): beat queues it again."""
+    return datetime.timedelta(seconds=settings.DOCUMENT_QUEUED_LOST_SECONDS)
 
 
 def documents_of(subject, kind: str | None = None) -> QuerySet[GeneratedDocument]:
@@ -56,13 +66,25 @@ def document_overview(
     return (jobs[0] if jobs else None), _distinct_versions(done)
 
 
+def last_sign_of_life(document: GeneratedDocument) -> datetime.datetime | None:
+    return document.heartbeat_at or document.started_at
+
+
 def is_stale(document: GeneratedDocument, now: datetime.datetime | None = None) -> bool:
+    """Pågår, and its worker has not been heard of for stale_after()."""
     now = now or timezone.now()
+    alive = last_sign_of_life(document)
     return (
         document.state == DocumentState.RUNNING
-        and document.started_at is not None
-        and document.started_at < now - STALE_AFTER
+        and alive is not None
+        and alive < now - stale_after()
     )
+
+
+def is_waiting_for_public(document: GeneratedDocument | None) -> bool:
+    """A decided version that is not there yet (köad, pågår, or failed and waiting for the
+    kansli's "Försök igen"): the public is told it is being made, not why it failed."""
+    return document is not None and document.is_snapshot and document.state != DocumentState.DONE
 
 
 def progress(document: GeneratedDocument) -> tuple[int, int]:

@@ -197,8 +197,10 @@ def submission_upload_to(instance, filename):
 class PriceSubmission(models.Model):
     """One upload (or API call, or uprating) of a region's lines to one price list.
 
-    Every submission is kept. A pending one has been checked and is waiting for the
-    price contact to confirm the preview; confirming makes it the region's current one.
+    Every confirmed submission is kept. A pending one has been checked and is waiting for
+    the price contact to confirm the preview; confirming makes it the region's current
+    one, and one never confirmed is deleted with its file after PENDING_SUBMISSION_HOURS
+    (pricing.services.pending_submissions_remove).
     """
 
     class Source(models.TextChoices):

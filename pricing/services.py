@@ -11,9 +11,11 @@ import datetime
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
@@ -239,6 +241,36 @@ def _stored_file_lines(submission: PriceSubmission) -> list[PriceLine]:
         raise ValidationError(_("Den sparade filen har ändrats sedan den laddades upp."))
     lines, _kind = imports.read_price_file(submission.filename, data, submission.region)
     return lines
+
+
+def pending_submissions_remove(*, now: datetime.datetime | None = None) -> int:
+    """Delete the submissions uploaded for a preview and never confirmed within
+    PENDING_SUBMISSION_HOURS, with their stored files; returns how many. One at a time
+    under its row lock, so a confirmation under way wins (skip_locked)."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.PENDING_SUBMISSION_HOURS)
+    removed = 0
+    candidates = PriceSubmission.objects.filter(
+        status=PriceSubmission.Status.PENDING, created_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    for pk in list(candidates):
+        with transaction.atomic(), history_context(None):
+            submission = (
+                PriceSubmission.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=PriceSubmission.Status.PENDING, created_at__lt=cutoff)
+                .first()
+            )
+            if submission is None:
+                continue
+            name = submission.file.name
+            key = _pending_lines_key(submission)
+            submission.delete()
+            shared = bool(name) and PriceSubmission.objects.filter(file=name).exists()
+            if name and not shared:
+                # Only once the row is gone for good: a rollback keeps row and file.
+                transaction.on_commit(lambda name=name: default_storage.delete(name))
+            transaction.on_commit(lambda key=key: cache.delete(key))
+            removed += 1
+    return removed
 
 
 def price_submission_confirm(*, actor: User, submission: PriceSubmission) -> PriceSubmission:

@@ -1,4 +1,5 @@
-"""Background jobs of the prislistor: the reminder before the submission deadline."""
+"""Background jobs of the prislistor: the reminder before the submission deadline, and
+the removal of previews never confirmed."""
 
 import datetime
 
@@ -8,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.mail import send_email
-from pricing import selectors
+from pricing import selectors, services
 from pricing.models import PriceList
 
 REMIND_DAYS_BEFORE = (7, 1)
@@ -55,3 +56,9 @@ def price_collection_reminders(today: str | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+@shared_task
+def pending_submissions_remove() -> int:
+    """Delete the price files uploaded for a preview and never confirmed (beat, hourly)."""
+    return services.pending_submissions_remove()

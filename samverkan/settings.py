@@ -241,14 +241,39 @@ CELERY_TASK_DEFAULT_QUEUE = env.string("CELERY_QUEUE", "samverkan")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+# A worker process is replaced after this many tasks, or once it has grown past this many
+# KiB after a task: WeasyPrint's memory grows with every render and does not level off.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.integer("CELERY_WORKER_MAX_TASKS_PER_CHILD", 50, minimum=1)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.integer(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000, minimum=10_000
+)
+# Document jobs (documents.jobs): a rendering worker refreshes its job's heartbeat every
+# DOCUMENT_HEARTBEAT_SECONDS; a job "pågår" without a heartbeat for DOCUMENT_STALE_SECONDS
+# has lost its worker, and a job "köad" for DOCUMENT_QUEUED_LOST_SECONDS without being
+# claimed has lost its message (a Redis restarted without persistence). Beat looks for
+# both every DOCUMENT_REQUEUE_SECONDS; a job claimed DOCUMENT_MAX_ATTEMPTS times without
+# finishing (it kills every worker that takes it) is given up.
+DOCUMENT_HEARTBEAT_SECONDS = env.integer("DOCUMENT_HEARTBEAT_SECONDS", 10, minimum=1)
+DOCUMENT_STALE_SECONDS = env.integer("DOCUMENT_STALE_SECONDS", 60, minimum=2)
+DOCUMENT_QUEUED_LOST_SECONDS = env.integer("DOCUMENT_QUEUED_LOST_SECONDS", 150, minimum=1)
+DOCUMENT_REQUEUE_SECONDS = env.integer("DOCUMENT_REQUEUE_SECONDS", 30, minimum=1)
+DOCUMENT_MAX_ATTEMPTS = env.integer("DOCUMENT_MAX_ATTEMPTS", 5, minimum=1)
+# A price file uploaded for the preview and never confirmed is deleted, file and all,
+# after this many hours (beat, pricing.tasks.pending_submissions_remove).
+PENDING_SUBMISSION_HOURS = env.integer("PENDING_SUBMISSION_HOURS", 24, minimum=1)
 # Modules that register document renderers besides the apps' own (see documents.registry).
 DOCUMENT_RENDERER_MODULES: list[str] = []
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "samverkan.tasks.beat_heartbeat", "schedule": 60.0},
-    # Document jobs whose worker died mid-render go back in the queue.
+    # Document jobs whose worker died mid-render, or whose message was lost, go back in the queue.
     "documents-requeue-stale": {
         "task": "documents.jobs.documents_requeue_stale_task",
-        "schedule": 300.0,
+        "schedule": float(DOCUMENT_REQUEUE_SECONDS),
+    },
+    # Price files uploaded for the preview and never confirmed.
+    "pricing-pending-submissions-remove": {
+        "task": "pricing.tasks.pending_submissions_remove",
+        "schedule": crontab(minute=17),
     },
     # Price contacts of regions that have not submitted: 7 days and 1 day before the deadline.
     "price-collection-reminders": {

@@ -232,23 +232,25 @@ def _celery_configured_from_the_real_settings():
     _celery_app().conf.broker_url  # noqa: B018
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, tmp_path_factory):
-    """A real Celery worker for the whole test session; see the module docstring."""
+def start_worker(
+    *,
+    queue: str,
+    database_url: str,
+    work_dir: Path,
+    nodename: str,
+    pool: tuple[str, ...] = ("-P", "solo", "-c", "1"),
+    beat: bool = False,
+    env: dict | None = None,
+) -> CeleryWorkerProcess:
+    """Start a worker subprocess consuming `queue` and wait until it answers a ping.
+    `beat` runs celery beat inside it (its schedule file in `work_dir`); `env` overrides
+    the environment (settings such as DOCUMENT_STALE_SECONDS)."""
     from django.conf import settings
-    from django.db import connections
 
-    _isolate_xdist_queue()
-    # django_db_setup has switched the connection to the test database by now.
-    database_url = _database_url(connections["default"].settings_dict)
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    work_dir = tmp_path_factory.mktemp("celery-worker")
     mail_dir = work_dir / "mail"
-    mail_dir.mkdir()
+    mail_dir.mkdir(exist_ok=True)
     log_path = work_dir / "worker.log"
-    nodename = f"samverkan-test-{os.getpid()}@{socket.gethostname()}"
-
-    env = {
+    environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "samverkan.settings_test",
         "DATABASE_URL": database_url,
@@ -258,8 +260,8 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "PYTHONUNBUFFERED": "1",
+        **(env or {}),
     }
-    _purge(queue)
     command = [
         sys.executable,
         "-m",
@@ -267,10 +269,7 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         "-A",
         "samverkan",
         "worker",
-        "-P",
-        "solo",
-        "-c",
-        "1",
+        *pool,
         "-Q",
         queue,
         "-n",
@@ -281,11 +280,13 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
         "-l",
         "info",
     ]
+    if beat:
+        command += ["-B", "-s", str(work_dir / "celerybeat-schedule")]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=env,
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -301,9 +302,85 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
                 f"Celery-arbetaren svarade inte inom {START_TIMEOUT_SECONDS} s "
                 f"(status {process.returncode}).\n--- arbetarens logg ---\n{worker.log()[-5000:]}"
             )
+    return worker
+
+
+@contextmanager
+def publishing_to(queue: str):
+    """Inside the block this process queues its jobs on `queue` (a worker of the test's
+    own consumes it), not on the session worker's."""
+    from django.conf import settings
+
+    app = _celery_app()
+    before = settings.CELERY_TASK_DEFAULT_QUEUE, app.conf.task_default_queue
+    settings.CELERY_TASK_DEFAULT_QUEUE = app.conf.task_default_queue = queue
+    try:
+        yield
+    finally:
+        settings.CELERY_TASK_DEFAULT_QUEUE, app.conf.task_default_queue = before
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real Celery worker for the whole test session; see the module docstring."""
+    from django.conf import settings
+    from django.db import connections
+
+    _isolate_xdist_queue()
+    # django_db_setup has switched the connection to the test database by now.
+    database_url = _database_url(connections["default"].settings_dict)
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    work_dir = tmp_path_factory.mktemp("celery-worker")
+    _purge(queue)
+    worker = start_worker(
+        queue=queue,
+        database_url=database_url,
+        work_dir=work_dir,
+        nodename=f"samverkan-test-{os.getpid()}@{socket.gethostname()}",
+    )
     yield worker
     worker.stop()
     shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def own_workers(transactional_db, tmp_path):
+    """Start workers of the test's own, on a queue of its own that this process publishes
+    to meanwhile: `own_workers.start(pool=..., beat=..., env=...)`. For tests that kill a
+    worker or change its settings. Stopped, and the queue emptied, at the end."""
+    from django.conf import settings
+    from django.db import connections
+
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-own-{os.getpid()}"
+    database_url = _database_url(connections["default"].settings_dict)
+    started = []
+
+    class OwnWorkers:
+        def __init__(self):
+            self.queue = queue
+
+        def start(self, **options) -> CeleryWorkerProcess:
+            work_dir = tmp_path / f"worker-{len(started)}"
+            work_dir.mkdir()
+            worker = start_worker(
+                queue=queue,
+                database_url=database_url,
+                work_dir=work_dir,
+                nodename=f"samverkan-own-{os.getpid()}-{len(started)}@{socket.gethostname()}",
+                **options,
+            )
+            started.append(worker)
+            return worker
+
+        def logs(self) -> str:
+            return "\n".join(worker.log()[-3000:] for worker in started)
+
+    _purge(queue)
+    with publishing_to(queue):
+        yield OwnWorkers()
+    for worker in started:
+        worker.stop()
+    _purge(queue)
 
 
 @pytest.fixture

@@ -83,8 +83,13 @@ def report_for_user(
 
 
 def report_access(user, report: FollowUpReport, *, change: bool = False) -> FollowUpReport:
-    """The document pipeline's access check for the återrapport's PDFs."""
-    return report_for_user(user, report.healthcare_region, report.pk, change=change)
+    """The document pipeline's access check for the återrapport's PDFs. change=True is
+    starting a PDF or "Försök igen": the kansli's, a decided återrapport's too, since a
+    PDF of it changes nothing in it (the decided snapshot must be retried when it failed)."""
+    report = report_for_user(user, report.healthcare_region, report.pk)
+    if change and not can_manage(user, report):
+        raise PermissionDenied
+    return report
 
 
 def groups_led_by(user) -> set[int]:

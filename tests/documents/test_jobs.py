@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents import jobs as document_jobs
+from documents import outcomes as document_outcomes
 from documents import selectors as document_selectors
 from documents.models import DocumentState, GeneratedDocument
+from documents.registry import document_changed
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -113,7 +115,7 @@ def test_a_job_left_running_by_a_dead_worker_is_queued_again(celery_worker, subj
             state=DocumentState.RUNNING,
             attempts=1,
             started_at=timezone.now()
-            - document_selectors.STALE_AFTER
+            - document_selectors.stale_after()
             - datetime.timedelta(minutes=1),
         )
         assert document_jobs.documents_requeue_stale() == [document.pk]
@@ -181,3 +183,90 @@ def test_the_download_serves_the_stored_bytes(client, subject, celery_worker):
     body = b"".join(response.streaming_content)
     assert hashlib.sha256(body).hexdigest() == document.sha256
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_stored_job_stays_done_when_a_receiver_of_its_change_fails(subject):
+    # What plans.pdf's cache bump does while Redis is down: a real connection refused.
+    def cache_unreachable(sender, document, **kwargs):
+        redis.Redis(port=_closed_port(), socket_connect_timeout=0.5).incr("sidor")
+
+    document_changed.connect(cache_unreachable, dispatch_uid="test-cache-unreachable")
+    try:
+        document = document_jobs.document_render_now(
+            actor=subject, subject=subject, kind="test.plain"
+        )
+    finally:
+        document_changed.disconnect(dispatch_uid="test-cache-unreachable")
+
+    assert document.state == DocumentState.DONE, document.reason
+    assert document.reason == ""
+    assert default_storage.exists(document.file.name)
+
+
+def test_a_finished_job_is_never_marked_failed_afterwards(subject):
+    document = document_jobs.document_render_now(actor=subject, subject=subject, kind="test.plain")
+
+    assert not document_outcomes.finish(
+        document, state=DocumentState.FAILED, reason="Dokumentet kunde inte skapas."
+    )
+    document_outcomes.document_give_up(document_id=document.pk, error=OSError("disk full"))
+
+    document.refresh_from_db()
+    assert document.state == DocumentState.DONE
+    assert document.reason == ""
+
+
+def test_a_reason_is_swedish_counts_the_real_attempts_and_leaves_the_drivers_text_to_the_log(
+    subject, caplog
+):
+    document = GeneratedDocument.objects.create(
+        subject=subject, kind="test.plain", state=DocumentState.RUNNING, attempts=1
+    )
+    error = OSError("[Errno 28] No space left on device")
+
+    document_outcomes.document_give_up(document_id=document.pk, error=error)
+
+    document.refresh_from_db()
+    assert document.state == DocumentState.FAILED
+    assert document.reason == "Dokumentet kunde inte skapas. Filen kunde inte lagras eller läsas."
+    assert "No space left" in caplog.text
+    unexpected = RuntimeError("connection to server was lost")
+    assert document_outcomes.failure_reason(unexpected) == (
+        "Dokumentet kunde inte skapas på grund av ett oväntat fel."
+    )
+
+
+def test_a_running_job_with_a_recent_heartbeat_is_not_stale_however_long_it_has_run(subject):
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    document = GeneratedDocument.objects.create(
+        subject=subject,
+        kind="test.plain",
+        state=DocumentState.RUNNING,
+        started_at=long_ago,
+        heartbeat_at=timezone.now(),
+    )
+
+    assert document_jobs.documents_requeue_stale() == []
+    GeneratedDocument.objects.filter(pk=document.pk).update(heartbeat_at=long_ago)
+    assert document_jobs.documents_requeue_stale() == [document.pk]
+
+
+def test_a_queued_job_never_claimed_is_sent_again_by_beat_and_rendered_once(celery_worker, subject):
+    with celery_worker.paused():
+        document = document_jobs.document_request(actor=subject, subject=subject, kind="test.plain")
+        later = (
+            timezone.now() + document_selectors.queued_lost_after() + datetime.timedelta(seconds=1)
+        )
+        assert document_jobs.documents_requeue_stale(now=later) == [document.pk]
+    wait_for(document)
+
+    assert document.state == DocumentState.DONE
+    assert document.attempts == 1  # two messages, one render

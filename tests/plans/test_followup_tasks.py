@@ -73,3 +73,48 @@ def test_edits_make_new_versions_and_the_decided_snapshot_never_changes(
     versions = document_selectors.stored_versions(report, services.PDF_KIND)
     assert [v.sha256 for v in versions] == [first.sha256, edited.sha256, snapshot.sha256]
     assert [v.is_snapshot for v in versions] == [False, False, True]
+
+
+def test_a_failed_decided_snapshot_is_retried_by_the_kansli_into_the_same_frozen_version(
+    client, celery_worker, report, kansli, published_meeting
+):
+    import hashlib
+
+    from documents.models import GeneratedDocument
+    from plans import pdf as plan_pdf
+
+    services.report_send_to_board(actor=kansli, report=report)
+    with celery_worker.paused():
+        services.report_decide(actor=kansli, report=report, meeting=published_meeting)
+        snapshot = document_selectors.latest_document(report, services.PDF_KIND)
+        # What a dropped database connection left behind in issue 13.
+        GeneratedDocument.objects.filter(pk=snapshot.pk).update(
+            state=DocumentState.FAILED, reason="Dokumentet kunde inte skapas."
+        )
+        celery_worker_queue_purge(celery_worker)
+    page = reverse("plans:followup", kwargs={"hr": "mellansverige", "pk": report.pk})
+
+    public = client.get(page).content.decode()
+    assert "Dokumentet skapas" in public
+    assert "Misslyckad" not in public and "Försök igen" not in public
+
+    client.force_login(kansli)
+    html = client.get(page).content.decode()
+    assert "Misslyckad" in html and "Försök igen" in html
+    response = client.post(reverse("documents:retry", kwargs={"pk": snapshot.pk}))
+    assert response.status_code == 302
+
+    snapshot = wait_done(snapshot)
+    assert snapshot.state == DocumentState.DONE, snapshot.reason
+    assert snapshot.is_snapshot
+    _filename, fresh = plan_pdf.followup_report_document(report)
+    assert snapshot.sha256 == hashlib.sha256(fresh).hexdigest()
+    [version] = document_selectors.stored_versions(report, services.PDF_KIND)
+    assert version.is_snapshot
+
+
+def celery_worker_queue_purge(worker):
+    # The decision's own message: the test stands for a job whose render failed.
+    from tests.fixtures_celery import _purge
+
+    _purge(worker.queue)
