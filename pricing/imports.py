@@ -125,10 +125,6 @@ CATEGORY_LABELS = [str(label) for _v, label in Category.choices]
 UNIT_LABELS = [str(label) for _v, label in Unit.choices]
 
 
-def _reject(message: str, value: str = "") -> UploadRejected:
-    return reject(message, value)
-
-
 # Reading files --------------------------------------------------------------------
 
 
@@ -303,7 +299,7 @@ def check_lines(table: Table, region: Region) -> list[PriceLine]:
     """Validate every row under the table's header; return the lines or raise all errors."""
     rows, header = table.rows, table.header
     if not any(map("".join, rows)):
-        raise _reject(_("Filen innehåller inga rader."))
+        raise reject(_("Filen innehåller inga rader."))
     positions, errors = _header_positions(rows[header], header + 1)
     if errors:
         if not table.found_header:
@@ -323,9 +319,9 @@ def check_lines(table: Table, region: Region) -> list[PriceLine]:
     body, numbers = _non_blank(rows[header + 1 :], header + 2)
     is_xlsx = table.kind in ("xlsx", "ods")  # formulas read as their text: refused
     if not body:
-        raise _reject(_("Filen har en rubrikrad men inga prisrader."))
+        raise reject(_("Filen har en rubrikrad men inga prisrader."))
     if len(body) > MAX_ROWS:
-        raise _reject(_("Filen har fler än %(n)s rader.") % {"n": MAX_ROWS}, str(len(body)))
+        raise reject(_("Filen har fler än %(n)s rader.") % {"n": MAX_ROWS}, str(len(body)))
     width = max(positions.values()) + 1
     if min(map(len, body)) < width:
         body = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in body]
@@ -577,12 +573,12 @@ def _no_cycle_collection():
 def check_json_lines(payload, region: Region) -> list[PriceLine]:
     """The API's JSON body {"lines": [...]} checked like a file; rows are numbered from 1."""
     if not isinstance(payload, dict) or not isinstance(payload.get("lines"), list):
-        raise _reject(_("Begäran ska vara ett JSON-objekt med listan ”lines”."))
+        raise reject(_("Begäran ska vara ett JSON-objekt med listan ”lines”."))
     lines = payload["lines"]
     if not lines:
-        raise _reject(_("Listan ”lines” är tom."))
+        raise reject(_("Listan ”lines” är tom."))
     if len(lines) > MAX_ROWS:
-        raise _reject(_("Fler än %(n)s rader.") % {"n": MAX_ROWS}, str(len(lines)))
+        raise reject(_("Fler än %(n)s rader.") % {"n": MAX_ROWS}, str(len(lines)))
     records = []
     for index, line in enumerate(lines, start=1):
         if not isinstance(line, dict):
